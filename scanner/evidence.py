@@ -1,0 +1,233 @@
+"""Stage: evidence. Input: normalized text. Output: `Evidence` (offsets in the normalized text).
+
+Facts that are not red flags by themselves but that rules reason over: phone numbers
+and messenger handles (also when spaced, split by symbols or spelled in words),
+e-mails, pay amounts with currency and period, required ages, and whether the
+employer is identified (company form or registration number).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from .models import AgeLimit, Contact, Pay
+
+NUMBER_WORDS = {
+    "0": "zero nulle nulles ноль нуль нуля",
+    "1": "one viens vienu один одна адин",
+    "2": "two divi два две дві",
+    "3": "three tris trīs три",
+    "4": "four cetri četri четыре чотири",
+    "5": "five pieci пять п'ять п’ять",
+    "6": "six sesi seši шесть шість",
+    "7": "seven septini septiņi семь сім",
+    "8": "eight astoni astoņi восемь вісім",
+    "9": "nine devini deviņi девять дев'ять дев’ять",
+}
+WORD_DIGIT = {w: d for d, words in NUMBER_WORDS.items() for w in words.split()}
+_ITEM = r"(?:\d|" + "|".join(sorted(map(re.escape, WORD_DIGIT), key=len, reverse=True)) + r")"
+_SEP = r"[\s\-.()/~*_|·•,:+#=]{0,4}"
+_PHONE_RUN = re.compile(rf"(?<![\w\d])(?:\+|00)?{_ITEM}(?:{_SEP}{_ITEM}){{7,15}}(?![\w\d])")
+_DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
+_PHONE_CUE = re.compile(r"(?:tel|tālr|talr|phone|mob|zvan|call|тел|звон|дзвон|whatsapp|viber|вайбер|ватсап|вотсап|"
+                        r"вацап|telegram|телеграм|📞|☎|📱)", re.I)
+_ODD_SEP = re.compile(r"[~*_|·•#=]")
+
+_MESSENGERS = {
+    "telegram": r"telegram|телеграм\w*|телеграмм\w*|телеге|телега|tg|тг|телега",
+    "whatsapp": r"whats\s?app|whatsap|watsapp|watsap|вотсап\w*|ватсап\w*|вацап\w*|воцап\w*|вотс\s?ап",
+    "viber": r"viber|вайбер\w*|вайбере|вибер\w*",
+    "signal": r"signal(?=\s*[:@+\d])",
+}
+_MESSENGER_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)", re.I) for k, v in _MESSENGERS.items()}
+_TME = re.compile(r"(?:https?://)?(?:t\.me|telegram\.me)/([a-z0-9_]{4,32})", re.I)
+_WAME = re.compile(r"(?:https?://)?wa\.me/(\+?\d{7,15})", re.I)
+_HANDLE = re.compile(r"(?<![\w.@])@([a-z][a-z0-9_.]{3,31})(?![\w@])", re.I)
+_EMAIL = re.compile(r"[a-z0-9._%+-]+\s*(?:@|\(at\)|\[at\]| at | собака )\s*[a-z0-9-]+(?:\s*(?:\.|\(dot\)|\[dot\]| dot )\s*[a-z0-9-]+)*"
+                    r"\s*(?:\.|\(dot\)|\[dot\]| dot )\s*[a-z]{2,6}\b", re.I)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.I)
+
+_AMOUNT = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_MULT = r"(?:\s?(?:k|к|тыс\.?|тис\.?|tūkst\.?|tukst\.?|thousand|000))?"
+_CUR = (r"€|eur(?:o|os)?|eiro|евро|євро|эвро|\$|usd|dollars?|долл\w*|dolār\w*|£|gbp|pounds?|фунт\w*|₽|руб\w*|"
+        r"rub|₴|грн|uah|гривен\w*|гривн\w*|pln|zł|zlot\w*|злот\w*|nok|sek|dkk|kr\.?|крон\w*|chf|czk|aed|"
+        r"dirhams?|дирхам\w*")
+_RANGE_SEP = r"\s?(?:-|–|—|līdz|lidz|до|to|по)\s?"
+_PAY = re.compile(
+    rf"(?P<pre>(?P<cur1>{_CUR})\s?)?(?:no|от|від|from)?\s?(?P<a>{_AMOUNT}){_MULT}(?:{_RANGE_SEP}(?P<b>{_AMOUNT}){_MULT})?"
+    rf"\s?(?P<cur2>{_CUR})?(?P<tail>[^\n\d]{{0,22}})", re.I)
+_PERIODS = [
+    ("hour", r"/\s?h\b|/\s?st\b|\bh\b|hour|hr\b|stund|час|годин|hod"),
+    ("day", r"dien|день|дня|day|daily|ежеднев|щодня|сутки|смен|shift|maiņ|main"),
+    ("week", r"nedēļ|nedel|недел|тижд|week"),
+    ("month", r"mēn|men\.|mēnes|menes|месяц|мес\.|місяц|міс\.|month|/m\b|p/m|\bpm\b|mo\b"),
+    ("year", r"gadā|gada\b|год\b|в год|рік|year|annum|p\.a\.|/y\b"),
+]
+_PERIOD_RE = [(name, re.compile(p, re.I)) for name, p in _PERIODS]
+_CURRENCY_CODE = [
+    ("EUR", r"€|eur|eiro|евро|євро|эвро"), ("USD", r"\$|usd|dollar|долл|dolār"), ("GBP", r"£|gbp|pound|фунт"),
+    ("RUB", r"₽|руб|rub"), ("UAH", r"₴|грн|uah|гривен|гривн"), ("PLN", r"pln|zł|zlot|злот"),
+    ("NOK", r"nok|kr|крон"), ("SEK", r"sek"), ("DKK", r"dkk"), ("CHF", r"chf"), ("CZK", r"czk"),
+    ("AED", r"aed|dirham|дирхам"),
+]
+
+_AGE_WORD = r"(?:vecum\w*|vecuma|gadu vecum\w*|age[ds]?|aged|возраст\w*|вік\w*|віком|лет|років|рок\w*|gad\w*|years?|y\.?o\.?)"
+_AGE_PATTERNS = [
+    re.compile(rf"{_AGE_WORD}\D{{0,14}}?(?:no|от|від|from)?\s?(?P<lo>\d{{2}})\s?(?:-|–|—|līdz|lidz|до|to)\s?(?P<hi>\d{{2}})(?!\d)", re.I),
+    re.compile(rf"(?:no|от|від|from)?\s?(?<!\d)(?P<lo>\d{{2}})\s?(?:-|–|—|līdz|lidz|до|to)\s?(?P<hi>\d{{2}})\s?{_AGE_WORD}", re.I),
+    re.compile(rf"(?:до|līdz|lidz|under|up to|not older than|не старше|не старші)\s(?P<hi>\d{{2}})\s?{_AGE_WORD}", re.I),
+    re.compile(rf"{_AGE_WORD}\D{{0,10}}?(?:до|līdz|lidz|under|up to)\s(?P<hi>\d{{2}})(?!\d)", re.I),
+]
+
+_REG_NUMBER = re.compile(
+    r"(?:reģ|reg|registr\w*|reģistr\w*)\.?\s?(?:nr|№|no|numurs|number|kods)?\.?\s?:?\s?(?P<n1>[45]\d{10})"
+    r"|(?P<n2>\b[45]000\d{7}\b|\b[45]010\d{7}\b|\b[45]020\d{7}\b)"
+    r"|(?:инн|огрн|єдрпоу|едрпоу|іпн|рнокпп)\s?:?\s?(?P<n3>\d{8,13})"
+    r"|(?:company\s(?:no|number|reg\w*)|crn|kvk|nip|regon|org\.?\s?nr|registration\s(?:no|number))\.?\s?:?\s?(?P<n4>[a-z]{0,2}\d{6,10})",
+    re.I)
+_COMPANY_FORM = re.compile(
+    r"(?<!\w)(?:sia|ik|biedrība|biedriba|ооо|оао|зао|фоп|ltd|limited|llc|gmbh|b\.v\.|sp\.\s?z\s?o\.o\.|uab|oü|inc|"
+    r"plc|a/s|aps)(?!\w)|(?<!\w)(?:тов|ао|as|пп)\s?[\"«„“]", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class RawEvidence:
+    contacts: tuple[Contact, ...]
+    pay: tuple[Pay, ...]
+    ages: tuple[AgeLimit, ...]
+    employer_id: str | None
+    company_form: bool
+
+
+def extract_evidence(text: str) -> RawEvidence:
+    """Read contacts, pay, ages and employer identity from normalized text."""
+    reg = _REG_NUMBER.search(text)
+    employer_id = next((g for g in reg.groups() if g), None) if reg else None
+    return RawEvidence(
+        contacts=tuple(sorted(extract_contacts(text), key=lambda c: (c.start, c.end))),
+        pay=tuple(extract_pay(text)),
+        ages=tuple(extract_ages(text)),
+        employer_id=employer_id,
+        company_form=_COMPANY_FORM.search(text) is not None,
+    )
+
+
+def _phone_digits(run: str) -> tuple[str, bool]:
+    words = re.findall(_ITEM, run)
+    digits = "".join(WORD_DIGIT.get(w, w) for w in words)
+    spelled = any(not w.isdigit() for w in words)
+    return digits, spelled
+
+
+def _parse_phone(digits: str, plus: bool) -> str | None:
+    candidates = [("+" + digits, None)] if plus else []
+    if digits.startswith("00"):
+        candidates.append(("+" + digits[2:], None))
+    candidates += [(digits, "LV"), (digits, "UA"), (digits, "RU"), (digits, "GB"), ("+" + digits, None)]
+    for number, region in candidates:
+        try:
+            parsed = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def extract_phones(text: str) -> list[Contact]:
+    out = []
+    for m in _PHONE_RUN.finditer(text):
+        run = m.group()
+        if _DATE.fullmatch(run.strip()):
+            continue
+        digits, spelled = _phone_digits(run)
+        if not 8 <= len(digits) <= 15:
+            continue
+        value = _parse_phone(digits, run.lstrip().startswith("+"))
+        if value is None:
+            continue
+        groups = len(re.findall(r"\d+", run))
+        obfuscated = spelled or bool(_ODD_SEP.search(run)) or groups >= 7
+        out.append(Contact("phone", value, m.start(), m.end(), obfuscated))
+    return out
+
+
+def extract_contacts(text: str) -> list[Contact]:
+    """Phones, messenger handles and mentions, e-mails and URLs (normalized text offsets)."""
+    out = extract_phones(text)
+    for m in _TME.finditer(text):
+        out.append(Contact("telegram", "@" + m.group(1).lower(), m.start(), m.end()))
+    for m in _WAME.finditer(text):
+        out.append(Contact("whatsapp", "+" + m.group(1).lstrip("+"), m.start(), m.end()))
+    taken = [(c.start, c.end) for c in out]
+    for m in _HANDLE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        around = text[max(0, m.start() - 40):m.end() + 30]
+        kind = "instagram" if re.search(r"insta", around, re.I) else \
+            "telegram" if _MESSENGER_RE["telegram"].search(around) else "handle"
+        out.append(Contact(kind, "@" + m.group(1).lower().rstrip("."), m.start(), m.end()))
+    for kind, rx in _MESSENGER_RE.items():
+        for m in rx.finditer(text):
+            out.append(Contact(kind, "", m.start(), m.end()))
+    for m in _EMAIL.finditer(text):
+        raw = m.group()
+        value = re.sub(r"\s*(?:\(at\)|\[at\]| at | собака )\s*", "@", raw)
+        value = re.sub(r"\s*(?:\(dot\)|\[dot\]| dot )\s*", ".", value).replace(" ", "").lower()
+        out.append(Contact("email", value, m.start(), m.end(), obfuscated=value != raw.lower()))
+    for m in _URL.finditer(text):
+        if not re.match(r"(?:https?://)?(?:t\.me|telegram\.me|wa\.me)/", m.group(), re.I):
+            out.append(Contact("url", m.group().rstrip(".,;)").lower(), m.start(), m.end()))
+    return out
+
+
+def _amount(raw: str, tail: str) -> float:
+    raw = raw.replace("\u00a0", " ").replace("\u202f", " ")
+    if re.fullmatch(r"\d{1,3}(?:[ .,]\d{3})+", raw):
+        value = float(re.sub(r"[ .,]", "", raw))
+    else:
+        value = float(raw.replace(",", ".").replace(" ", ""))
+    return value
+
+
+def _currency(text: str) -> str | None:
+    for code, rx in _CURRENCY_CODE:
+        if re.search(rx, text, re.I):
+            return code
+    return None
+
+
+def extract_pay(text: str) -> list[Pay]:
+    out = []
+    for m in _PAY.finditer(text):
+        cur_text = (m.group("cur1") or "") + " " + (m.group("cur2") or "")
+        currency = _currency(cur_text) if cur_text.strip() else None
+        if currency is None:
+            continue
+        whole = m.group()
+        mult = 1000.0 if re.search(r"\d\s?(?:k|к|тыс|тис|tūkst|tukst|thousand)\b", whole, re.I) else 1.0
+        a = _amount(m.group("a"), "") * mult
+        b = _amount(m.group("b"), "") * mult if m.group("b") else a
+        if a <= 0 or a > 10_000_000:
+            continue
+        tail = m.group("tail") or ""
+        period = next((name for name, rx in _PERIOD_RE if rx.search(tail[:22])), "unknown")
+        end = m.end("cur2") if m.group("cur2") else m.end("b") if m.group("b") else m.end("a")
+        out.append(Pay(min(a, b), max(a, b), currency, period, m.start("pre") if m.group("pre") else m.start("a"), end))
+    return out
+
+
+def extract_ages(text: str) -> list[AgeLimit]:
+    out: list[AgeLimit] = []
+    for rx in _AGE_PATTERNS:
+        for m in rx.finditer(text):
+            lo = int(m.group("lo")) if "lo" in rx.groupindex and m.group("lo") else None
+            hi = int(m.group("hi"))
+            if not 14 <= hi <= 80 or (lo is not None and not 14 <= lo < hi):
+                continue
+            if any(a.start <= m.start() < a.end or m.start() <= a.start < m.end() for a in out):
+                continue
+            out.append(AgeLimit(lo, hi, m.start(), m.end()))
+    return out

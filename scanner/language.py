@@ -1,0 +1,166 @@
+"""Stage: language. Input: normalized text (and an optional hint). Output: `Segment`s.
+
+The text is cut into sentences; each sentence gets lv, ru, uk, en or other from the
+cheapest evidence that decides it, in this order:
+
+1. script: no Latin or Cyrillic letters at all -> "other" (or the neighbours' language
+   for digits, emoji and punctuation);
+2. distinctive letters: і ї є ґ (uk) against ы э ъ ё (ru); ā č ē ģ ī ķ ļ ņ š ū ž (lv);
+3. function words: short lists per language, including Latin-script Russian and
+   Ukrainian ("rabota v", "dlya", "robota u");
+4. lingua, for Latin or Cyrillic sentences still undecided and long enough, restricted
+   to our languages plus neighbours that map to "other" (de, pl, lt, et ...).
+
+Adjacent sentences in one language merge into one segment. With a hint (the advert
+says its language), undecided sentences take the hint instead of asking lingua.
+Offsets here index the normalized text; the pipeline maps them to the original.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+(?=\s|$)|\n|$)")
+_WORD = re.compile(r"[^\W\d_]+")
+_CYR = re.compile(r"[\u0400-\u04ff]")
+_LAT = re.compile(r"[a-z\u00c0-\u024f]")
+_UK_LETTERS = re.compile(r"[іїєґ]")
+_RU_LETTERS = re.compile(r"[ыэъё]")
+_LV_LETTERS = re.compile(r"[āčēģīķļņšūž]")
+_OTHER_LATIN = re.compile(r"[äöüßąęłńśźżćőűøåæœçñàèìòùáéíóúâêîôûãõýÿ]")
+
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the and to of for with you your we our is are in on at no not will be this that from "
+                    "work job jobs pay per hour week month free need needed only all contact us apply girls "
+                    "looking call me my i a an or it as by".split()),
+    "lv": frozenset("un ar par ir uz no bez darbs darba darbu mes jus tev tu man ka kas vai lai ari tikai "
+                    "ka pie pec ja nav alga algu dzivoklis dzivesvieta zvani raksti ludzu meitenes strada "
+                    "stradat arzemes arzemem pieredze pieredzes valodas sludinajums piedavajam meklejam "
+                    "darbinieki darbiniekus pilna slodze uznemums sia".split()),
+    "ru": frozenset("i v na s po za ot do dlya ne bez rabota raboty rabotu my vy eto chto kak u zhilye "
+                    "zhilie zhile zarplata oplata opyta opyt srochno devushki nuzhny trebuyutsya tolko "
+                    "pishite zvonite zvoni den mesyac chas evro dollarov".split()),
+    "uk": frozenset("i ta v u na z po za vid do dlia dlya ne bez robota roboty robotu my vy tse shcho yak "
+                    "zhytlo oplata dosvidu dosvid terminovo divchata potribni tilky pyshit telefonuite "
+                    "den misiats hodyna yevro".split()),
+}
+_LINGUA_OTHER = ("GERMAN", "POLISH", "LITHUANIAN", "ESTONIAN", "FRENCH", "SPANISH", "ITALIAN", "ROMANIAN", "DUTCH", "SWEDISH", "FINNISH", "TURKISH", "PORTUGUESE", "CZECH")
+_LINGUA_OURS = {"LATVIAN": "lv", "RUSSIAN": "ru", "UKRAINIAN": "uk", "ENGLISH": "en"}
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    lang: str
+    confidence: float
+    method: str
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        if m.end() > m.start() and text[m.start():m.end()].strip():
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def detect_sentences(text: str, hint: str | None = None, lingua_min_chars: int = 12) -> list[Sentence]:
+    """Every sentence of `text` with its language (see the module docstring)."""
+    sentences = [_detect_one(text, a, b, hint, lingua_min_chars) for a, b in split_sentences(text)]
+    return _fill_undecided(sentences, hint)
+
+
+def _detect_one(text: str, start: int, end: int, hint: str | None, lingua_min_chars: int) -> Sentence:
+    s = text[start:end]
+    cyr = len(_CYR.findall(s))
+    lat = len(_LAT.findall(s))
+    if not cyr and not lat:
+        other = any(ch.isalpha() for ch in s)
+        return Sentence(start, end, "other" if other else "", 1.0 if other else 0.0, "script")
+    if cyr >= lat:
+        uk, ru = len(_UK_LETTERS.findall(s)), len(_RU_LETTERS.findall(s))
+        if uk != ru:
+            return Sentence(start, end, "uk" if uk > ru else "ru", 0.9, "letters")
+        return _by_words(s, start, end, ("ru", "uk"), hint, lingua_min_chars)
+    lv_letters = len(_LV_LETTERS.findall(s))
+    if lv_letters >= 2 or (lv_letters and lv_letters * 25 >= lat):
+        return Sentence(start, end, "lv", 0.9, "letters")
+    if len(_OTHER_LATIN.findall(s)) >= 2:
+        return _by_lingua(s, start, end, hint, lingua_min_chars, default="other")
+    return _by_words(s, start, end, ("en", "lv", "ru", "uk"), hint, lingua_min_chars)
+
+
+def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | None,
+              lingua_min_chars: int) -> Sentence:
+    words = _WORD.findall(s)
+    if langs == ("ru", "uk"):
+        words = [w.translate(_CYR_TO_LAT) for w in words]
+    scores = {lang: sum(w in FUNCTION_WORDS[lang] for w in words) for lang in langs}
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top >= 2 and top >= 2 * second:
+        return Sentence(start, end, best, min(0.9, 0.5 + 0.1 * top), "words")
+    if hint in langs:
+        return Sentence(start, end, hint, 0.5, "hint")
+    cyrillic = langs == ("ru", "uk")
+    return _by_lingua(s, start, end, hint, lingua_min_chars * (3 if cyrillic else 1),
+                      default=best if top else "", cyrillic=cyrillic)
+
+
+def _by_lingua(s: str, start: int, end: int, hint: str | None, lingua_min_chars: int,
+               default: str, cyrillic: bool = False) -> Sentence:
+    """Ask lingua; short sentences stay undecided ("") and take their neighbours' language."""
+    if hint:
+        return Sentence(start, end, hint, 0.5, "hint")
+    if len(s.strip()) < lingua_min_chars:
+        return Sentence(start, end, default, 0.3, "words")
+    found = _lingua(cyrillic).detect_language_of(s)
+    lang = _LINGUA_OURS.get(found.name, "other") if found is not None else (default or "other")
+    return Sentence(start, end, lang, 0.7, "lingua")
+
+
+def _fill_undecided(sentences: list[Sentence], hint: str | None) -> list[Sentence]:
+    """Sentences with no language ("": digits, emoji, short) take their neighbours'."""
+    known = [s.lang for s in sentences if s.lang and s.lang != "other"]
+    majority = max(set(known), key=known.count) if known else (hint or "other")
+    out: list[Sentence] = []
+    for i, s in enumerate(sentences):
+        if s.lang:
+            out.append(s)
+            continue
+        prev = next((x.lang for x in reversed(out) if x.lang not in ("", "other")), None)
+        nxt = next((x.lang for x in sentences[i + 1:] if x.lang not in ("", "other")), None)
+        out.append(Sentence(s.start, s.end, hint or prev or nxt or majority, 0.2, "advert"))
+    return out
+
+
+_CYR_TO_LAT = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye",
+                             "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l",
+                             "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+                             "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "",
+                             "ю": "yu", "я": "ya", "ы": "y", "э": "e", "ё": "e", "ъ": ""})
+
+
+@lru_cache(maxsize=2)
+def _lingua(cyrillic: bool):  # type: ignore[no-untyped-def]
+    """Cyrillic sentences choose between ru and uk only: on our boards a Belarusian or
+    Bulgarian sentence is rarer than lingua mistaking a short Russian one for them."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    names = ("RUSSIAN", "UKRAINIAN") if cyrillic else ("LATVIAN", "ENGLISH", *_LINGUA_OTHER)
+    langs = [getattr(Language, name) for name in names]
+    return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
+
+
+def advert_language(sentences: list[Sentence]) -> str:
+    """The language with the most characters, or "other"."""
+    sizes: dict[str, int] = {}
+    for s in sentences:
+        sizes[s.lang] = sizes.get(s.lang, 0) + (s.end - s.start)
+    ours = {k: v for k, v in sizes.items() if k and k != "other"}
+    if not ours:
+        return "other"
+    best = max(ours, key=lambda k: ours[k])
+    return best if ours[best] * 2 >= sum(sizes.values()) * 0.5 else best

@@ -1,0 +1,176 @@
+"""Stage: language (lemmas). Input: a lower-cased token and its language. Output: a match key.
+
+A key is what rules and text are compared on. It is made in three steps, the same
+for a rule's words and an advert's tokens, so the two always agree:
+
+1. lemma: pymorphy3 (ru, uk), simplemma (lv, en). Latin-script Russian or Ukrainian
+   ("granitsey") is first transliterated back to Cyrillic so the dictionary can see it.
+2. fold: Cyrillic to a Latin skeleton (ж→z, ш/щ→s, ч/ц→c, и/і/ы/й→i, я→a ...), the
+   same digraph folding for Latin transliteration (zh→z, sh→s, ts→c, ya→a ...),
+   Latvian diacritics and digraphs (ā/aa→a, š/sh→s, ļ/lj→l), doubled letters collapsed.
+3. stem: one common inflectional ending removed, keeping at least three letters.
+
+Lemmatizers are slow (pymorphy3 ~10k words/s); keys are cached per word, so a
+corpus pays for each distinct word once. No side effects beyond the caches.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Callable
+
+CACHE_LIMIT = 400_000
+
+_CYR_SKELETON = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "e", "ё": "e", "э": "e",
+    "ж": "z", "з": "z", "и": "i", "і": "i", "ї": "i", "ы": "i", "й": "i", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "c",
+    "ч": "c", "ш": "s", "щ": "s", "ъ": "", "ь": "", "ю": "u", "я": "a", "'": "", "’": "", "ʼ": "",
+})
+# Latin transliteration of Russian/Ukrainian, longest first; shared by both languages
+# except h (ru х, uk г), handled per language below.
+_TRANSLIT_DIGRAPHS = [
+    ("shch", "s"), ("sch", "s"), ("zh", "z"), ("kh", "h"), ("ch", "c"), ("sh", "s"), ("ts", "c"), ("tz", "c"),
+    ("ya", "a"), ("ja", "a"), ("yu", "u"), ("ju", "u"), ("yo", "e"), ("jo", "e"), ("ye", "e"), ("je", "e"),
+    ("yi", "i"), ("y", "i"), ("j", "i"), ("x", "ks"), ("w", "v"), ("q", "k"), ("'", ""), ("’", ""),
+    ("4", "c"), ("6", "b"), ("3", "z"), ("0", "o"),
+]
+_TRANSLIT_RE = re.compile("|".join(re.escape(a) for a, _ in _TRANSLIT_DIGRAPHS))
+_TRANSLIT_MAP = dict(_TRANSLIT_DIGRAPHS)
+
+# Back to Cyrillic, for the dictionary (greedy, longest first).
+_TO_CYR = {
+    "ru": [("t'sya", "ться"), ("tsya", "тся"), ("tsja", "тся"), ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"),
+           ("tz", "ц"), ("ya", "я"), ("ja", "я"), ("yu", "ю"), ("ju", "ю"), ("yo", "ё"), ("jo", "ё"),
+           ("ye", "е"), ("je", "е"), ("iy", "ий"), ("yy", "ый"), ("a", "а"), ("b", "б"), ("v", "в"),
+           ("w", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"), ("y", "ы"), ("j", "й"),
+           ("k", "к"), ("q", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"),
+           ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("x", "кс"), ("'", "ь"),
+           ("4", "ч"), ("6", "б"), ("3", "з"), ("0", "о")],
+    "uk": [("tysia", "тися"), ("tysya", "тися"), ("tsia", "ться"), ("tsya", "ться"), ("shch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"), ("ya", "я"),
+           ("ia", "я"), ("ja", "я"), ("yu", "ю"), ("iu", "ю"), ("ju", "ю"), ("ye", "є"), ("ie", "є"),
+           ("je", "є"), ("yi", "ї"), ("ji", "ї"), ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"), ("h", "г"),
+           ("g", "ґ"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "і"), ("y", "и"), ("j", "й"), ("k", "к"),
+           ("q", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"),
+           ("t", "т"), ("u", "у"), ("f", "ф"), ("c", "ц"), ("x", "кс"), ("'", "ь"), ("4", "ч"), ("6", "б"),
+           ("3", "з"), ("0", "о")],
+}
+_TO_CYR_RE = {lang: re.compile("|".join(re.escape(a) for a, _ in table)) for lang, table in _TO_CYR.items()}
+
+_UK_H = re.compile(r"(?<![sczk])h")
+_REFLEXIVE = re.compile(r"(ть|ти|чь)(ся|сь)$")
+_LV_DIGRAPHS = re.compile(r"sh|ch|zh|lj|nj|gj|kj")
+_LV_DIGRAPH_MAP = {"sh": "s", "ch": "c", "zh": "z", "lj": "l", "nj": "n", "gj": "g", "kj": "k"}
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+
+_ENDINGS = {
+    "lv": ["ajiem", "ejiem", "ajam", "ejam", "ajai", "ejai", "ajos", "ejos", "ajas", "ejas", "ties", "iem",
+           "ies", "ajs", "ejs", "am", "as", "ai", "os", "ie", "es", "em", "is", "us", "um", "a", "e", "i",
+           "o", "s", "u"],
+    "ru": ["atisa", "itisa", "etisa", "atsa", "itsa", "etsa", "utsa", "ovat", "ivat", "evat", "ami", "ogo",
+           "ego", "omu", "emu", "imi", "ih", "ah", "om", "em", "am", "oi", "ei", "ai", "ii", "ia", "ie", "iu",
+           "ui", "at", "it", "et", "ut", "ti", "a", "e", "i", "o", "u"],
+    "en": ["ation", "ing", "ed", "es", "ly", "s", "e", "y"],
+}
+_ENDINGS["uk"] = _ENDINGS["ru"]
+_ENDINGS = {k: sorted(v, key=len, reverse=True) for k, v in _ENDINGS.items()}
+_DOUBLES = re.compile(r"([a-z])\1+")
+_CYR = re.compile(r"[\u0400-\u04ff]")
+_LATIN_LETTER = re.compile(r"[a-z]")
+
+
+def strip_accents(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
+
+
+def stem(word: str, lang: str) -> str:
+    """Remove one common ending, keeping at least three letters."""
+    if len(word) <= 3:
+        return word
+    for end in _ENDINGS.get(lang, ()):
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            return word[: -len(end)]
+    return word
+
+
+def skeleton(word: str, lang: str) -> str:
+    """Fold a (lemmatized) word to the Latin skeleton shared by its spellings."""
+    if lang in ("ru", "uk"):
+        word = word.translate(_CYR_SKELETON)
+        if lang == "uk":
+            word = _UK_H.sub("g", word)  # Ukrainian Latin "h" is г; "kh", "sh", "ch", "zh" stay digraphs
+        word = _TRANSLIT_RE.sub(lambda m: _TRANSLIT_MAP[m.group()], word)
+    elif lang == "lv":
+        word = _LV_DIGRAPHS.sub(lambda m: _LV_DIGRAPH_MAP[m.group()], strip_accents(word))
+    else:
+        word = strip_accents(word)
+    return _DOUBLES.sub(r"\1", word)
+
+
+def to_cyrillic(word: str, lang: str) -> str:
+    table = dict(_TO_CYR[lang])
+    return _TO_CYR_RE[lang].sub(lambda m: table[m.group()], word)
+
+
+@lru_cache(maxsize=None)
+def _morph(lang: str):  # type: ignore[no-untyped-def]
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+def _lemma_slavic(word: str, lang: str) -> str:
+    """The dictionary form, with the reflexive -ся/-сь dropped so "предоставляется"
+    and "предоставляем" share a key."""
+    return _REFLEXIVE.sub(r"\1", _lemma_slavic_raw(word, lang))
+
+
+def _lemma_slavic_raw(word: str, lang: str) -> str:
+    morph = _morph(lang)
+    if _CYR.search(word):
+        return morph.parse(word)[0].normal_form
+    if not _LATIN_LETTER.search(word):
+        return word
+    cyr = to_cyrillic(word, lang)
+    if morph.word_is_known(cyr):
+        return morph.parse(cyr)[0].normal_form
+    return word  # unknown transliteration: the skeleton and stem still catch inflection
+
+
+def _lemma_simplemma(word: str, lang: str) -> str:
+    import simplemma
+
+    if lang in ("en", "lv") and not word.isalpha() and any(ch.isalpha() for ch in word):
+        if not re.search(r"\d\d", word):
+            word = word.translate(_LEET)
+    if not word.isalpha():
+        return word
+    return simplemma.lemmatize(word, lang=lang)
+
+
+class KeyMaker:
+    """Makes cached match keys for one language (lv, ru, uk, en, other)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.prefix = f"{lang}:"
+        self._cache: dict[str, str] = {}
+        self._lemma: Callable[[str, str], str]
+        if lang in ("ru", "uk"):
+            self._lemma = _lemma_slavic
+        elif lang in ("lv", "en"):
+            self._lemma = _lemma_simplemma
+        else:
+            self._lemma = lambda w, _l: w
+
+    def key(self, word: str) -> str:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
+        lemma = self._lemma(word.lower(), self.lang)
+        key = self.prefix + stem(skeleton(lemma, self.lang), self.lang if self.lang in _ENDINGS else "en")
+        self._cache[word] = key
+        return key

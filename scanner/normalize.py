@@ -1,0 +1,144 @@
+"""Stage: normalize. Input: the advert's text. Output: `NormText`.
+
+Unicode NFKC, zero-width and format characters removed, lower case, and
+look-alike letters folded to the script of their word ("раbота" with a Latin
+"a" reads "работа"; "m0ney" reads "money"). `NormText.to_orig` maps any span
+of the normalized text back to the exact span of the original. No side effects.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# Latin letters (lower case, after case folding) that look like a Cyrillic letter.
+LAT_TO_CYR = dict(zip("aeopcxykmtbhi", "аеорсхукмтвні"))
+CYR_TO_LAT = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "к": "k", "м": "m",
+              "т": "t", "в": "b", "н": "h", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w"}
+# Digits written for letters inside Cyrillic words.
+DIGIT_TO_CYR = {"0": "о", "3": "з", "4": "ч", "6": "б"}
+UNAMBIGUOUS_CYR = set("бгґджзийлпфцчшщъыьэюяєїё")
+UNAMBIGUOUS_LAT = set("dfgjlnqrsuvwzāčēģīķļņšūž")
+
+_WORD = re.compile(r"[^\W_]+(?:[@$][^\W_]+)*", re.UNICODE)
+_CYR = re.compile(r"[\u0400-\u04ff]")
+_LAT = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+_SLOW = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                   r"\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
+
+
+@dataclass(frozen=True, slots=True)
+class NormText:
+    """Normalized text with a map back to the original.
+
+    ``starts[i]``/``ends[i]`` are the original span of normalized character i;
+    ``None`` means the two texts align one to one.
+    """
+
+    text: str
+    original: str
+    starts: tuple[int, ...] | None = None
+    ends: tuple[int, ...] | None = None
+    mixed_script: tuple[tuple[int, int], ...] = ()  # normalized spans of words mixing scripts
+
+    def to_orig(self, start: int, end: int) -> tuple[int, int]:
+        if self.starts is None or self.ends is None:
+            return start, end
+        if start >= end:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def from_orig(self, pos: int) -> int:
+        """The normalized index of an original position (the first char at or after it)."""
+        if self.starts is None:
+            return pos
+        return bisect_right(self.starts, pos - 1)
+
+
+def normalize_text(text: str) -> NormText:
+    """Normalize `text` for matching; every span can be mapped back with `to_orig`."""
+    if unicodedata.is_normalized("NFKC", text) and not _SLOW.search(text):
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            folded, mixed = _fold_lookalikes(lowered)
+            return NormText(folded, text, None, None, mixed)
+    chars, starts, ends = _slow_normalize(text)
+    folded, mixed = _fold_lookalikes("".join(chars))
+    return NormText(folded, text, tuple(starts), tuple(ends), mixed)
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """Spans of a base character plus the combining marks that follow it."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        spans.append((i, j))
+        i = j
+    return spans
+
+
+def _slow_normalize(text: str) -> tuple[list[str], list[int], list[int]]:
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in _clusters(text):
+        cluster = text[a:b]
+        if _SLOW.fullmatch(cluster[0]) or unicodedata.category(cluster[0]) == "Cf":
+            continue
+        for ch in unicodedata.normalize("NFKC", cluster).lower():
+            if unicodedata.category(ch) == "Cf":
+                continue
+            chars.append(ch)
+            starts.append(a)
+            ends.append(b)
+    return chars, starts, ends
+
+
+def _fold_lookalikes(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Fold look-alike letters and digits in each word to that word's script."""
+    if not (_CYR.search(text) and _LAT.search(text)) and not re.search(r"[^\W\d_][0-9@$]|[0-9@$][^\W\d_]", text):
+        return text, ()
+    out = list(text)
+    mixed: list[tuple[int, int]] = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        new = _fold_word(word)
+        if new is not word:
+            out[m.start():m.end()] = new
+            if _CYR.search(word) and _LAT.search(word):
+                mixed.append((m.start(), m.end()))
+    return "".join(out), tuple(mixed)
+
+
+def _word_script(word: str) -> str | None:
+    cyr = sum(1 for ch in word if "\u0400" <= ch <= "\u04ff")
+    lat = sum(1 for ch in word if ch.isalpha() and ch.isascii() or "\u00c0" <= ch <= "\u024f")
+    if not cyr and not lat:
+        return None
+    strong_cyr = any(ch in UNAMBIGUOUS_CYR for ch in word)
+    strong_lat = any(ch in UNAMBIGUOUS_LAT for ch in word)
+    if strong_cyr != strong_lat:
+        return "cyr" if strong_cyr else "lat"
+    return "cyr" if cyr > lat else "lat"
+
+
+def _fold_word(word: str) -> str:
+    has_cyr = _CYR.search(word) is not None
+    has_lat = _LAT.search(word) is not None
+    digits = sum(ch in "0123456789@$" for ch in word)
+    letters = len(word) - digits
+    if not (has_cyr and has_lat) and not (digits and letters > digits and re.search(r"\D", word)):
+        return word
+    script = _word_script(word)
+    # Digits inside Cyrillic words are look-alikes ("з4работок"); inside Latin words they
+    # depend on the language ("sro4no" is Russian, "m0ney" English): the key maker decides.
+    digit_map = DIGIT_TO_CYR if script == "cyr" and not re.search(r"\d\d", word) else {}
+    letter_map = LAT_TO_CYR if script == "cyr" else CYR_TO_LAT if script == "lat" else {}
+    table = {**letter_map, **digit_map}
+    new = "".join(table.get(ch, ch) for ch in word)
+    return word if new == word else new

@@ -1,0 +1,88 @@
+"""The whole story of one advert: normalize, find languages, read evidence, match
+rules, explain, score. `Scanner` holds what is expensive to build (compiled rules,
+lemma caches); `scan_text` is the one-call library entry point.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+from .evidence import RawEvidence, extract_evidence
+from .language import Sentence, advert_language, detect_sentences
+from .models import Advert, Evidence, Finding, ScanResult, Segment
+from .normalize import NormText, normalize_text
+from .rules.features import FeatureInput
+from .rules.loader import RuleSet, load_rules
+from .rules.match import Hit, Matcher
+from .score import score_advert
+from .settings import Settings
+
+
+class Scanner:
+    """Scans adverts with one compiled rule set. Build once, reuse for many adverts."""
+
+    def __init__(self, settings: Settings | None = None, ruleset: RuleSet | None = None) -> None:
+        self.settings = settings or Settings()
+        self.ruleset = ruleset or load_rules(self.settings.patterns_dir)
+        self.matcher = Matcher(self.ruleset)
+
+    def scan(self, advert: Advert) -> ScanResult:
+        text = advert.full_text[: self.settings.max_text_chars]
+        norm = normalize_text(text)
+        sentences = detect_sentences(norm.text, advert.lang, self.settings.lingua_min_chars)
+        lang = advert.lang or advert_language(sentences)
+        raw = extract_evidence(norm.text)
+        features = FeatureInput(norm, raw, advert.kind, advert.fields)
+        hits = self.matcher.match(norm.text, sentences, advert.kind, features, lang)
+        findings = tuple(sorted((self._explain(h, norm) for h in hits), key=lambda f: (f.start, f.rule)))
+        score = score_advert(findings, self.ruleset, threshold=self.settings.score_threshold,
+                             min_categories=self.settings.min_categories)
+        return ScanResult(advert, text, lang, _segments(sentences, norm), findings,
+                          _evidence(raw, norm), score, self.ruleset.hash)
+
+    def scan_many(self, adverts: Iterable[Advert]) -> Iterator[ScanResult]:
+        for advert in adverts:
+            yield self.scan(advert)
+
+    @staticmethod
+    def _explain(hit: Hit, norm: NormText) -> Finding:
+        start, end = norm.to_orig(hit.start, hit.end)
+        rule = hit.rule
+        return Finding(rule.id, rule.category, start, end, norm.original[start:end], hit.lang, hit.weight,
+                       rule.weight, rule.title, rule.references[0], hit.reason)
+
+
+def _segments(sentences: list[Sentence], norm: NormText) -> tuple[Segment, ...]:
+    out: list[Segment] = []
+    for s in sentences:
+        start, end = norm.to_orig(s.start, s.end)
+        if out and out[-1].lang == s.lang:
+            last = out[-1]
+            out[-1] = Segment(last.start, end, last.lang, min(last.confidence, s.confidence), last.method)
+        else:
+            out.append(Segment(start, end, s.lang, s.confidence, s.method))
+    return tuple(out)
+
+
+def _evidence(raw: RawEvidence, norm: NormText) -> Evidence:
+    def orig(a: int, b: int) -> tuple[int, int]:
+        return norm.to_orig(a, b)
+
+    contacts = tuple(replace(c, start=orig(c.start, c.end)[0], end=orig(c.start, c.end)[1]) for c in raw.contacts)
+    pay = tuple(replace(p, start=orig(p.start, p.end)[0], end=orig(p.start, p.end)[1]) for p in raw.pay)
+    ages = tuple(replace(a, start=orig(a.start, a.end)[0], end=orig(a.start, a.end)[1]) for a in raw.ages)
+    return Evidence(contacts, pay, ages, raw.employer_id, tuple(orig(a, b) for a, b in norm.mixed_script))
+
+
+@lru_cache(maxsize=4)
+def default_scanner(patterns_dir: str | None = None) -> Scanner:
+    settings = Settings() if patterns_dir is None else Settings(patterns_dir=patterns_dir)
+    return Scanner(settings)
+
+
+def scan_text(text: str, *, lang: str | None = None, kind: str = "unknown", title: str = "",
+              advert_id: str = "text", scanner: Scanner | None = None) -> ScanResult:
+    """Scan one text with the bundled rules: ``scan_text("Darbs ārzemēs ...").flagged``."""
+    advert = Advert(id=advert_id, text=text, title=title, kind=kind, lang=lang)  # type: ignore[arg-type]
+    return (scanner or default_scanner()).scan(advert)

@@ -1,0 +1,73 @@
+"""Code features that rules can name (`feature: NAME`): evidence from numbers and contacts.
+
+Each feature reads the advert's normalized text and `RawEvidence` and returns hits as
+(start, end, reason) in normalized offsets; an empty span (0, 0) marks something the
+advert leaves out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from ..evidence import RawEvidence
+from ..normalize import NormText
+
+MESSENGER_KINDS = ("telegram", "whatsapp", "viber", "signal")
+Hit = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureInput:
+    norm: NormText
+    evidence: RawEvidence
+    kind: str
+    fields: Mapping[str, str]
+
+
+def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
+    threshold = params.get("monthly_eur", 3500.0)
+    return [(p.start, p.end, f"pay of about {p.monthly_eur:,.0f} EUR a month (threshold {threshold:,.0f})")
+            for p in x.evidence.pay if p.monthly_eur >= threshold]
+
+
+def age_limit(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
+    max_high = params.get("max_high", 40.0)
+    return [(a.start, a.end, f"age limited to {a.low or '?'}–{a.high}")
+            for a in x.evidence.ages if a.high is not None and a.high <= max_high]
+
+
+def messenger_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
+    contacts = x.evidence.contacts
+    if any(c.kind in ("email", "url") for c in contacts):
+        return []
+    hits = [c for c in contacts if c.kind in MESSENGER_KINDS]
+    return [(c.start, c.end, f"contact through {c.kind}" + (f" {c.value}" if c.value else "")) for c in hits[:1]]
+
+
+def obfuscated_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
+    hits = [(c.start, c.end, f"{c.kind} written to evade filters ({c.value})")
+            for c in x.evidence.contacts if c.obfuscated]
+    hits += [(a, b, "word mixes Latin and Cyrillic look-alike letters") for a, b in x.norm.mixed_script]
+    return hits
+
+
+def missing_employer(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
+    if x.kind != "job" or x.evidence.employer_id or x.evidence.company_form or x.fields.get("employer"):
+        return []
+    return [(0, 0, "no employer name with a company form and no registration number")]
+
+
+def missing_pay(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
+    if x.kind != "job" or x.evidence.pay or x.fields.get("pay"):
+        return []
+    return [(0, 0, "no pay amount or range stated")]
+
+
+FEATURES: dict[str, Callable[[FeatureInput, Mapping[str, float]], list[Hit]]] = {
+    "pay_high": pay_high,
+    "age_limit": age_limit,
+    "messenger_contact": messenger_contact,
+    "obfuscated_contact": obfuscated_contact,
+    "missing_employer": missing_employer,
+    "missing_pay": missing_pay,
+}

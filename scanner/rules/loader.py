@@ -1,0 +1,174 @@
+"""Load and validate the rule set: rule files, categories and combinations.
+
+Every problem in every file is collected and raised together as one `RuleError`.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import RuleError
+from ..models import FORMS
+from .schema import Rule, RuleModel, rule_from_model
+
+SPECIAL_FILES = ("categories.yml", "combinations.yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    group: str
+    title: str
+    forms: Mapping[str, float]
+    context_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CombinationRule:
+    id: str
+    title: str
+    all: tuple[str, ...]
+    any: tuple[str, ...]
+    bonus: float
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    categories: Mapping[str, Category]
+    combinations: tuple[CombinationRule, ...]
+    hash: str  # sha256 over every rule file's bytes, first 16 hex digits
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    @property
+    def active(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.status != "deprecated")
+
+
+class _CategoryModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    group: str
+    title: str
+    forms: dict[str, float]
+    context_only: bool = False
+
+
+class _CombinationModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    title: str
+    all: list[str] = Field(..., min_length=1)
+    any: list[str] = Field(default_factory=list)
+    bonus: float = Field(..., ge=0.0, le=1.0)
+
+
+def _read_yaml(path: Path, problems: list[str]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
+        problems.append(f"{path}: cannot read YAML: {str(exc).splitlines()[0]}")
+        return None
+
+
+def _pydantic_problems(path: Path, exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        where = ".".join(str(x) for x in err["loc"]) or "(file)"
+        msg = err["msg"].removeprefix("Value error, ")
+        out.append(f"{path}: {where}: {msg}")
+    return out
+
+
+def _load_categories(root: Path, problems: list[str]) -> dict[str, Category]:
+    data = _read_yaml(root / "categories.yml", problems) or {}
+    out: dict[str, Category] = {}
+    for cid, raw in (data.get("categories") or {}).items():
+        try:
+            m = _CategoryModel.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(root / "categories.yml", exc))
+            continue
+        bad = [f for f in m.forms if f not in FORMS]
+        if bad:
+            problems.append(f"{root / 'categories.yml'}: {cid}: unknown forms {bad} (use {', '.join(FORMS)})")
+        out[cid] = Category(cid, m.group, m.title, dict(m.forms), m.context_only)
+    if not out:
+        problems.append(f"{root / 'categories.yml'}: no categories")
+    return out
+
+
+def _load_combinations(root: Path, categories: Mapping[str, Category], problems: list[str]) -> tuple[CombinationRule, ...]:
+    path = root / "combinations.yml"
+    if not path.exists():
+        return ()
+    data = _read_yaml(path, problems) or {}
+    out = []
+    for raw in data.get("combinations") or []:
+        try:
+            m = _CombinationModel.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(path, exc))
+            continue
+        unknown = [c for c in (*m.all, *m.any) if c not in categories]
+        if unknown:
+            problems.append(f"{path}: {m.id}: unknown categories {unknown}")
+        out.append(CombinationRule(m.id, m.title, tuple(m.all), tuple(m.any), m.bonus))
+    return tuple(out)
+
+
+def _load_rule(path: Path, root: Path, categories: Mapping[str, Category], problems: list[str]) -> Rule | None:
+    raw = _read_yaml(path, problems)
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problems.append(f"{path}: a rule file must be a mapping, got {type(raw).__name__}")
+        return None
+    try:
+        model = RuleModel.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(path, exc))
+        return None
+    if model.category not in categories:
+        problems.append(f"{path}: category {model.category!r} is not in categories.yml")
+    if path.parent.name != model.category:
+        problems.append(f"{path}: rule of category {model.category!r} must live in patterns/{model.category}/")
+    if not path.name.startswith(model.id + "-"):
+        problems.append(f"{path}: file name must start with the rule id ({model.id}-...)")
+    return rule_from_model(model, str(path.relative_to(root.parent) if root.parent in path.parents else path))
+
+
+def load_rules(patterns_dir: str | Path) -> RuleSet:
+    """Load every rule under `patterns_dir`; raise RuleError listing all problems."""
+    root = Path(patterns_dir)
+    if not root.is_dir():
+        raise RuleError([f"{root}: rule folder not found"])
+    problems: list[str] = []
+    categories = _load_categories(root, problems)
+    combinations = _load_combinations(root, categories, problems)
+    files = sorted(p for p in root.rglob("*.yml") if p.name not in SPECIAL_FILES)
+    digest = hashlib.sha256()
+    rules: list[Rule] = []
+    for path in [root / "categories.yml", root / "combinations.yml", *files]:
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in files:
+        rule = _load_rule(path, root, categories, problems)
+        if rule is not None:
+            rules.append(rule)
+    for attr in ("id", "name"):
+        seen: dict[str, str] = {}
+        for r in rules:
+            value = getattr(r, attr)
+            if value in seen:
+                problems.append(f"{r.path}: duplicate {attr} {value!r} (also in {seen[value]})")
+            seen[value] = r.path
+    if problems:
+        raise RuleError(problems)
+    return RuleSet(tuple(sorted(rules, key=lambda r: r.id)), categories, combinations, digest.hexdigest()[:16])

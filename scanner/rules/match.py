@@ -1,0 +1,255 @@
+"""Stage: rules/match. Input: normalized text, its sentences and evidence. Output: `Hit`s.
+
+How it stays fast: the whole advert is tokenized once by spaCy's tokenizer; each
+token gets the key of its sentence's language from a cache (`KeyMaker`); the keys
+are written into the Doc's LEMMA column in one call; a single `PhraseMatcher` over
+LEMMA finds every rule term at once. Terms are namespaced by language ("lv:darb"),
+so a Latvian term only ever matches Latvian sentences. `near` patterns are then
+assembled from term hits in plain Python, within a sentence and a token window.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import spacy
+from spacy.attrs import IDX, LEMMA, ORTH
+from spacy.matcher import PhraseMatcher
+
+from ..lemmas import KeyMaker
+from ..language import Sentence
+from ..models import LANGS
+from ..normalize import normalize_text
+from .features import FEATURES, FeatureInput
+from .loader import RuleSet
+from .schema import Pattern, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One rule hit in normalized-text offsets, before mapping to the original."""
+
+    rule: Rule
+    lang: str
+    start: int
+    end: int
+    weight: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    ref: int  # index into _refs
+    group: int
+
+
+@dataclass(frozen=True, slots=True)
+class _PatternRef:
+    rule: Rule
+    lang: str
+    pattern: Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class _ContextRef:
+    rule: Rule
+    lang: str
+    index: int
+
+
+class Matcher:
+    """Every active rule compiled into one spaCy PhraseMatcher plus window logic."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.nlp = spacy.blank("xx")
+        self.vocab = self.nlp.vocab
+        self.keymakers = {lang: KeyMaker(lang) for lang in (*LANGS, "other")}
+        self._lang_index = {lang: i for i, lang in enumerate((*LANGS, "other"))}
+        self._key_cache: dict[tuple[int, int], int] = {}
+        self.phrase_matcher = PhraseMatcher(self.vocab, attr="LEMMA")
+        self._refs: list[_PatternRef | _ContextRef] = []
+        self._slots: dict[int, list[_Slot]] = defaultdict(list)
+        self._labels: dict[tuple[str, ...], int] = {}
+        self._feature_rules: list[Rule] = []
+        self._ctx_refs: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        for rule in ruleset.active:
+            self._compile(rule)
+
+    # --- compiling -------------------------------------------------------------
+    def term_keys(self, term: str, lang: str) -> tuple[str, ...]:
+        doc = self.nlp.make_doc(normalize_text(term).text)
+        return tuple(self.keymakers[lang].key(t.text) for t in doc if not t.is_space)
+
+    def _add_term(self, term: str, lang: str, slot: _Slot) -> None:
+        keys = self.term_keys(term, lang)
+        if not keys:
+            return
+        label = self._labels.get(keys)
+        if label is None:
+            label = self.vocab.strings.add("T|" + " ".join(keys))
+            self._labels[keys] = label
+            doc = self.nlp.make_doc(" ".join(k.split(":", 1)[1] or "_" for k in keys))
+            if len(doc) != len(keys):  # a key with inner punctuation: build the Doc word by word
+                doc = spacy.tokens.Doc(self.vocab, words=[k.split(":", 1)[1] or "_" for k in keys])
+            doc.from_array([LEMMA], np.array([self.vocab.strings.add(k) for k in keys], dtype="uint64"))
+            self.phrase_matcher.add(self.vocab.strings[label], [doc])
+        self._slots[label].append(slot)
+
+    def _compile(self, rule: Rule) -> None:
+        for lang, patterns in rule.patterns:
+            for pattern in patterns:
+                if pattern.kind == "feature":
+                    if rule not in self._feature_rules:
+                        self._feature_rules.append(rule)
+                    continue
+                self._refs.append(_PatternRef(rule, lang, pattern))
+                ref = len(self._refs) - 1
+                for g, group in enumerate(pattern.groups):
+                    for alt in group:
+                        self._add_term(alt, lang, _Slot(ref, g))
+        for lang, contexts in rule.context:
+            for i, ctx in enumerate(contexts):
+                self._refs.append(_ContextRef(rule, lang, i))
+                ref = len(self._refs) - 1
+                self._ctx_refs[(rule.id, lang)].append((ref, i))
+                for term in ctx.terms:
+                    self._add_term(term, lang, _Slot(ref, 0))
+
+    # --- matching --------------------------------------------------------------
+    def match(self, text: str, sentences: list[Sentence], kind: str, evidence_input: FeatureInput,
+              advert_lang: str) -> list[Hit]:
+        """All rule hits in `text` (normalized), sentence languages from `sentences`."""
+        doc = self.nlp.make_doc(text)
+        if not len(doc):
+            return self._features(evidence_input, kind, advert_lang)
+        token_sent = self._assign_keys(doc, sentences)
+        by_slot: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        for label, start, end in self.phrase_matcher(doc):
+            if token_sent[start] != token_sent[end - 1]:
+                continue
+            for slot in self._slots.get(label, ()):
+                by_slot[(slot.ref, slot.group)].append((start, end))
+        hits = self._combine(doc, by_slot, token_sent, kind)
+        return hits + self._features(evidence_input, kind, advert_lang)
+
+    def _assign_keys(self, doc: spacy.tokens.Doc, sentences: list[Sentence]) -> list[int]:
+        arr = doc.to_array([ORTH, IDX])
+        starts = [s.start for s in sentences]
+        langs = [self._lang_index.get(s.lang, 4) for s in sentences]
+        names = list(self._lang_index)
+        strings = self.vocab.strings
+        cache = self._key_cache
+        sent_idx = np.searchsorted(np.array(starts or [0]), arr[:, 1], side="right") - 1
+        sent_idx = np.clip(sent_idx, 0, max(len(sentences) - 1, 0)).tolist()
+        keys = []
+        for (orth, _), si in zip(arr.tolist(), sent_idx):
+            li = langs[si] if langs else 4
+            k = cache.get((li, orth))
+            if k is None:
+                k = strings.add(self.keymakers[names[li]].key(strings[orth]))
+                if len(cache) > 500_000:
+                    cache.clear()
+                cache[(li, orth)] = k
+            keys.append(k)
+        doc.from_array([LEMMA], np.array(keys, dtype="uint64"))
+        return sent_idx
+
+    def _combine(self, doc: spacy.tokens.Doc, by_slot: dict[tuple[int, int], list[tuple[int, int]]],
+                 token_sent: list[int], kind: str) -> list[Hit]:
+        refs_hit = {ref for ref, _ in by_slot}
+        out: list[Hit] = []
+        for ref in sorted(refs_hit):
+            pref = self._refs[ref]
+            if not isinstance(pref, _PatternRef) or not _runs_on(pref.rule, kind):
+                continue
+            pattern = pref.pattern
+            groups = [by_slot.get((ref, g), []) for g in range(len(pattern.groups))]
+            if not all(groups):
+                continue
+            for start, end in _windows(groups, pattern.window, pattern.ordered, token_sent):
+                weight, why = self._context_weight(pref, start, end, by_slot, token_sent)
+                if weight <= 0:
+                    continue
+                a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+                out.append(Hit(pref.rule, pref.lang, a, b, weight, pattern.describe() + why))
+        return _dedupe(out)
+
+    def _context_weight(self, pref: _PatternRef, start: int, end: int,
+                        by_slot: dict[tuple[int, int], list[tuple[int, int]]],
+                        token_sent: list[int]) -> tuple[float, str]:
+        weight = pref.pattern.weight if pref.pattern.weight is not None else pref.rule.weight
+        notes = []
+        contexts = pref.rule.context_for(pref.lang)
+        if contexts:
+            sent = token_sent[start]
+            for ref, index in self._ctx_refs.get((pref.rule.id, pref.lang), ()):
+                ctx = contexts[index]
+                for a, b in by_slot.get((ref, 0), []):
+                    if token_sent[a] == sent and _gap((a, b), (start, end)) <= ctx.window:
+                        weight *= ctx.factor
+                        notes.append(f"context ×{ctx.factor:g} ({ctx.terms[0]})")
+                        break
+        return min(weight, 1.0), ("; " + "; ".join(notes) if notes else "")
+
+    def _features(self, x: FeatureInput, kind: str, advert_lang: str) -> list[Hit]:
+        out = []
+        for rule in self._feature_rules:
+            if not _runs_on(rule, kind):
+                continue
+            lang = advert_lang if advert_lang in rule.languages else rule.languages[0]
+            for pattern in rule.patterns_for(lang):
+                if pattern.kind != "feature" or pattern.feature is None:
+                    continue
+                weight = pattern.weight if pattern.weight is not None else rule.weight
+                for a, b, reason in FEATURES[pattern.feature](x, dict(pattern.params)):
+                    out.append(Hit(rule, lang, a, b, weight, f"feature {pattern.feature}: {reason}"))
+        return out
+
+
+def _runs_on(rule: Rule, kind: str) -> bool:
+    return kind == "unknown" or kind in rule.kinds
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Tokens strictly between two spans (0 when they touch or overlap)."""
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+def _windows(groups: list[list[tuple[int, int]]], window: int, ordered: bool,
+             token_sent: list[int]) -> list[tuple[int, int]]:
+    """Spans where one hit of every group lies within `window` tokens, in one sentence."""
+    if len(groups) == 1:
+        return sorted(set(groups[0]))
+    out = []
+    for anchor in sorted(set(groups[0])):
+        sent = token_sent[anchor[0]]
+        chosen = [anchor]
+        for g in groups[1:]:
+            near = [h for h in g if token_sent[h[0]] == sent and all(_gap(h, c) <= window for c in chosen)
+                    and (not ordered or h[0] >= chosen[-1][1])]
+            if not near:
+                break
+            chosen.append(min(near, key=lambda h: _gap(h, anchor)))
+        else:
+            out.append((min(c[0] for c in chosen), max(c[1] for c in chosen)))
+    return out
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """Per rule, drop hits contained in another hit of the same rule."""
+    by_rule: dict[str, list[Hit]] = defaultdict(list)
+    for h in hits:
+        by_rule[h.rule.id].append(h)
+    out = []
+    for rule_hits in by_rule.values():
+        rule_hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        kept: list[Hit] = []
+        for h in rule_hits:
+            if any(k.start <= h.start and h.end <= k.end for k in kept):
+                continue
+            kept.append(h)
+        out.extend(kept)
+    return out

@@ -1,0 +1,53 @@
+"""Stage: score. Input: findings and the rule set. Output: `Score`.
+
+One indicator alone means little (98% of ordinary work-abroad adverts have one, per
+Volodko et al.), so: within a category only the strongest hit counts; categories
+combine as a noisy-OR (1 − Π(1 − w)); combinations from patterns/combinations.yml add
+a bonus; context-only categories count only beside a real indicator; and an advert is
+flagged only with a score at the threshold AND at least `min_categories` distinct
+non-context categories. Adding findings can only raise the score (monotone).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from .models import FORMS, CategoryScore, Combination, Finding, Score
+from .rules.loader import RuleSet
+
+
+def category_scores(findings: Iterable[Finding]) -> dict[str, CategoryScore]:
+    best: dict[str, float] = {}
+    rules: dict[str, set[str]] = defaultdict(set)
+    for f in findings:
+        best[f.category] = max(best.get(f.category, 0.0), f.weight)
+        rules[f.category].add(f.rule)
+    return {c: CategoryScore(c, w, tuple(sorted(rules[c]))) for c, w in best.items()}
+
+
+def score_advert(findings: Iterable[Finding], ruleset: RuleSet, *, threshold: float = 0.5,
+                 min_categories: int = 2) -> Score:
+    findings = list(findings)
+    cats = category_scores(findings)
+    context_only = {c for c in cats if ruleset.categories[c].context_only}
+    real = [c for c in cats if c not in context_only]
+    counted = [cats[c] for c in cats if real and (c in real or c in context_only)]
+    rest = 1.0
+    for c in counted:
+        rest *= 1.0 - c.weight
+    value = 1.0 - rest if counted else 0.0
+    present = set(cats)
+    combos = tuple(
+        Combination(cb.id, cb.title, cb.all + tuple(c for c in cb.any if c in present), cb.bonus)
+        for cb in ruleset.combinations
+        if real and set(cb.all) <= present and (not cb.any or present & set(cb.any))
+    )
+    value = min(1.0, value + sum(c.bonus for c in combos))
+    flagged = value >= threshold and len(real) >= min_categories
+    form_scores = {form: 0.0 for form in FORMS}
+    for c in counted:
+        for form, affinity in ruleset.categories[c.category].forms.items():
+            form_scores[form] += c.weight * affinity
+    form = max(form_scores, key=lambda f: form_scores[f]) if flagged and any(form_scores.values()) else "none"
+    ordered = tuple(sorted(cats.values(), key=lambda c: -c.weight))
+    return Score(value, flagged, form, ordered, combos, {k: round(v, 4) for k, v in form_scores.items()})
