@@ -171,7 +171,10 @@ def scan(ctx: click.Context, input_path: str | None, text: str | None, lang: str
         _emit_json({"ok": True, **result.to_dict()}) if as_json else _print_verdict(result)
     else:
         errors: list[str] = []
-        stream = sys.stdin if input_path == "-" else open(input_path, encoding="utf-8")  # noqa: SIM115
+        try:
+            stream = sys.stdin if input_path == "-" else open(input_path, encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise InputError(f"cannot read {input_path}: {exc.strerror}") from exc
         store = _open_store(db, ctx) if db else None
         results = []
         with stream:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -30,9 +31,11 @@ WORD_DIGIT = {w: d for d, words in NUMBER_WORDS.items() for w in words.split()}
 _ITEM = r"(?:\d|" + "|".join(sorted(map(re.escape, WORD_DIGIT), key=len, reverse=True)) + r")"
 _SEP = r"[\s\-.()/~*_|·•,:+#=]{0,4}"
 _PHONE_RUN = re.compile(rf"(?<![\w\d])(?:\+|00)?{_ITEM}(?:{_SEP}{_ITEM}){{7,15}}(?![\w\d])")
+_PHONE_RUN_DIGITS = re.compile(rf"(?<![\w\d])(?:\+|00)?\d(?:{_SEP}\d){{7,15}}(?![\w\d])")
+_WORDS = re.compile(r"[^\W\d_][^\W\d_'’]*")
 _DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
 _PHONE_CUE = re.compile(r"(?:tel|tālr|talr|phone|mob|zvan|call|тел|звон|дзвон|whatsapp|viber|вайбер|ватсап|вотсап|"
-                        r"вацап|telegram|телеграм|📞|☎|📱)", re.I)
+                        r"вацап|telegram|телеграм|📞|☎|📱)")
 _ODD_SEP = re.compile(r"[~*_|·•#=]")
 
 _MESSENGERS = {
@@ -41,13 +44,15 @@ _MESSENGERS = {
     "viber": r"viber|вайбер\w*|вайбере|вибер\w*",
     "signal": r"signal(?=\s*[:@+\d])",
 }
-_MESSENGER_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)", re.I) for k, v in _MESSENGERS.items()}
-_TME = re.compile(r"(?:https?://)?(?:t\.me|telegram\.me)/([a-z0-9_]{4,32})", re.I)
-_WAME = re.compile(r"(?:https?://)?wa\.me/(\+?\d{7,15})", re.I)
-_HANDLE = re.compile(r"(?<![\w.@])@([a-z][a-z0-9_.]{3,31})(?![\w@])", re.I)
+_MESSENGER_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)") for k, v in _MESSENGERS.items()}
+_ANY_MESSENGER = re.compile("|".join(rf"(?P<{k}>(?<!\w)(?:{v})(?!\w))" for k, v in _MESSENGERS.items()))
+_EMAIL_ANCHOR = re.compile(r"@|\(at\)|\[at\]| at | собака ")
+_TME = re.compile(r"(?:https?://)?(?:t\.me|telegram\.me)/([a-z0-9_]{4,32})")
+_WAME = re.compile(r"(?:https?://)?wa\.me/(\+?\d{7,15})")
+_HANDLE = re.compile(r"(?<![\w.@])@([a-z][a-z0-9_.]{3,31})(?![\w@])")
 _EMAIL = re.compile(r"[a-z0-9._%+-]+\s*(?:@|\(at\)|\[at\]| at | собака )\s*[a-z0-9-]+(?:\s*(?:\.|\(dot\)|\[dot\]| dot )\s*[a-z0-9-]+)*"
-                    r"\s*(?:\.|\(dot\)|\[dot\]| dot )\s*[a-z]{2,6}\b", re.I)
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.I)
+                    r"\s*(?:\.|\(dot\)|\[dot\]| dot )\s*[a-z]{2,6}\b")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
 
 _AMOUNT = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _MULT = r"(?:\s?(?:k|к|тыс\.?|тис\.?|tūkst\.?|tukst\.?|thousand|000))?"
@@ -57,7 +62,7 @@ _CUR = (r"€|eur(?:o|os)?|eiro|евро|євро|эвро|\$|usd|dollars?|до�
 _RANGE_SEP = r"\s?(?:-|–|—|līdz|lidz|до|to|по)\s?"
 _PAY = re.compile(
     rf"(?P<pre>(?P<cur1>{_CUR})\s?)?(?:no|от|від|from)?\s?(?P<a>{_AMOUNT}){_MULT}(?:{_RANGE_SEP}(?P<b>{_AMOUNT}){_MULT})?"
-    rf"\s?(?P<cur2>{_CUR})?(?P<tail>[^\n\d]{{0,22}})", re.I)
+    rf"\s?(?P<cur2>{_CUR})?(?P<tail>[^\n\d]{{0,22}})")
 _PERIODS = [
     ("hour", r"/\s?h\b|/\s?st\b|\bh\b|hour|hr\b|stund|час|годин|hod"),
     ("day", r"dien|день|дня|day|daily|ежеднев|щодня|сутки|смен|shift|maiņ|main"),
@@ -65,7 +70,7 @@ _PERIODS = [
     ("month", r"mēn|men\.|mēnes|menes|месяц|мес\.|місяц|міс\.|month|/m\b|p/m|\bpm\b|mo\b"),
     ("year", r"gadā|gada\b|год\b|в год|рік|year|annum|p\.a\.|/y\b"),
 ]
-_PERIOD_RE = [(name, re.compile(p, re.I)) for name, p in _PERIODS]
+_PERIOD_RE = [(name, re.compile(p)) for name, p in _PERIODS]
 _CURRENCY_CODE = [
     ("EUR", r"€|eur|eiro|евро|євро|эвро"), ("USD", r"\$|usd|dollar|долл|dolār"), ("GBP", r"£|gbp|pound|фунт"),
     ("RUB", r"₽|руб|rub"), ("UAH", r"₴|грн|uah|гривен|гривн"), ("PLN", r"pln|zł|zlot|злот"),
@@ -75,10 +80,10 @@ _CURRENCY_CODE = [
 
 _AGE_WORD = r"(?:vecum\w*|vecuma|gadu vecum\w*|age[ds]?|aged|возраст\w*|вік\w*|віком|лет|років|рок\w*|gad\w*|years?|y\.?o\.?)"
 _AGE_PATTERNS = [
-    re.compile(rf"{_AGE_WORD}\D{{0,14}}?(?:no|от|від|from)?\s?(?P<lo>\d{{2}})\s?(?:-|–|—|līdz|lidz|до|to)\s?(?P<hi>\d{{2}})(?!\d)", re.I),
-    re.compile(rf"(?:no|от|від|from)?\s?(?<!\d)(?P<lo>\d{{2}})\s?(?:-|–|—|līdz|lidz|до|to)\s?(?P<hi>\d{{2}})\s?{_AGE_WORD}", re.I),
-    re.compile(rf"(?:до|līdz|lidz|under|up to|not older than|не старше|не старші)\s(?P<hi>\d{{2}})\s?{_AGE_WORD}", re.I),
-    re.compile(rf"{_AGE_WORD}\D{{0,10}}?(?:до|līdz|lidz|under|up to)\s(?P<hi>\d{{2}})(?!\d)", re.I),
+    re.compile(rf"{_AGE_WORD}\D{{0,14}}?(?:no|от|від|from)?\s?(?P<lo>\d{{2}})\s?(?:-|–|—|līdz|lidz|до|to)\s?(?P<hi>\d{{2}})(?!\d)"),
+    re.compile(rf"(?:no|от|від|from)?\s?(?<!\d)(?P<lo>\d{{2}})\s?(?:-|–|—|līdz|lidz|до|to)\s?(?P<hi>\d{{2}})\s?{_AGE_WORD}"),
+    re.compile(rf"(?:до|līdz|lidz|under|up to|not older than|не старше|не старші)\s(?P<hi>\d{{2}})\s?{_AGE_WORD}"),
+    re.compile(rf"{_AGE_WORD}\D{{0,10}}?(?:до|līdz|lidz|under|up to)\s(?P<hi>\d{{2}})(?!\d)"),
 ]
 
 _REG_NUMBER = re.compile(
@@ -86,10 +91,10 @@ _REG_NUMBER = re.compile(
     r"|(?P<n2>\b[45]000\d{7}\b|\b[45]010\d{7}\b|\b[45]020\d{7}\b)"
     r"|(?:инн|огрн|єдрпоу|едрпоу|іпн|рнокпп)\s?:?\s?(?P<n3>\d{8,13})"
     r"|(?:company\s(?:no|number|reg\w*)|crn|kvk|nip|regon|org\.?\s?nr|registration\s(?:no|number))\.?\s?:?\s?(?P<n4>[a-z]{0,2}\d{6,10})",
-    re.I)
+    )
 _COMPANY_FORM = re.compile(
     r"(?<!\w)(?:sia|ik|biedrība|biedriba|ооо|оао|зао|фоп|ltd|limited|llc|gmbh|b\.v\.|sp\.\s?z\s?o\.o\.|uab|oü|inc|"
-    r"plc|a/s|aps)(?!\w)|(?<!\w)(?:тов|ао|as|пп)\s?[\"«„“]", re.I)
+    r"plc|a/s|aps)(?!\w)|(?<!\w)(?:тов|ао|as|пп)\s?[\"«„“]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +107,7 @@ class RawEvidence:
 
 
 def extract_evidence(text: str) -> RawEvidence:
-    """Read contacts, pay, ages and employer identity from normalized text."""
+    """Read contacts, pay, ages and employer identity from normalized (lower-case) text."""
     reg = _REG_NUMBER.search(text)
     employer_id = next((g for g in reg.groups() if g), None) if reg else None
     return RawEvidence(
@@ -121,11 +126,22 @@ def _phone_digits(run: str) -> tuple[str, bool]:
     return digits, spelled
 
 
+@lru_cache(maxsize=50_000)
 def _parse_phone(digits: str, plus: bool) -> str | None:
-    candidates = [("+" + digits, None)] if plus else []
-    if digits.startswith("00"):
-        candidates.append(("+" + digits[2:], None))
-    candidates += [(digits, "LV"), (digits, "UA"), (digits, "RU"), (digits, "GB"), ("+" + digits, None)]
+    """E.164 for a digit string: international when written so, else the likeliest
+    national format by length and prefix (LV 8 digits, UA 0xx, RU 8/7, UK 07)."""
+    if plus:
+        candidates = [("+" + digits, None)]
+    elif digits.startswith("00"):
+        candidates = [("+" + digits[2:], None)]
+    elif len(digits) == 8:
+        candidates = [(digits, "LV")]
+    elif len(digits) == 11 and digits[0] in "78":
+        candidates = [(digits, "RU"), ("+" + digits, None)]
+    elif len(digits) in (10, 11) and digits[0] == "0":
+        candidates = [(digits, "UA"), (digits, "GB")]
+    else:
+        candidates = [("+" + digits, None), (digits, "LV")]
     for number, region in candidates:
         try:
             parsed = phonenumbers.parse(number, region)
@@ -138,7 +154,9 @@ def _parse_phone(digits: str, plus: bool) -> str | None:
 
 def extract_phones(text: str) -> list[Contact]:
     out = []
-    for m in _PHONE_RUN.finditer(text):
+    # The number-word regex is slow; use it only when a number word is present at all.
+    spelled = not WORD_DIGIT.keys().isdisjoint(_WORDS.findall(text))
+    for m in (_PHONE_RUN if spelled else _PHONE_RUN_DIGITS).finditer(text):
         run = m.group()
         if _DATE.fullmatch(run.strip()):
             continue
@@ -157,28 +175,28 @@ def extract_phones(text: str) -> list[Contact]:
 def extract_contacts(text: str) -> list[Contact]:
     """Phones, messenger handles and mentions, e-mails and URLs (normalized text offsets)."""
     out = extract_phones(text)
-    for m in _TME.finditer(text):
+    for m in (_TME.finditer(text) if ".me/" in text else ()):
         out.append(Contact("telegram", "@" + m.group(1).lower(), m.start(), m.end()))
-    for m in _WAME.finditer(text):
+    for m in (_WAME.finditer(text) if "wa.me/" in text else ()):
         out.append(Contact("whatsapp", "+" + m.group(1).lstrip("+"), m.start(), m.end()))
     taken = [(c.start, c.end) for c in out]
-    for m in _HANDLE.finditer(text):
+    for m in (_HANDLE.finditer(text) if "@" in text else ()):
         if any(a <= m.start() < b for a, b in taken):
             continue
         around = text[max(0, m.start() - 40):m.end() + 30]
-        kind = "instagram" if re.search(r"insta", around, re.I) else \
+        kind = "instagram" if re.search(r"insta", around) else \
             "telegram" if _MESSENGER_RE["telegram"].search(around) else "handle"
         out.append(Contact(kind, "@" + m.group(1).lower().rstrip("."), m.start(), m.end()))
-    for kind, rx in _MESSENGER_RE.items():
-        for m in rx.finditer(text):
-            out.append(Contact(kind, "", m.start(), m.end()))
-    for m in _EMAIL.finditer(text):
+    for m in _ANY_MESSENGER.finditer(text):
+        out.append(Contact(m.lastgroup or "messenger", "", m.start(), m.end()))
+    emails = (m for a, b in _windows(text, _EMAIL_ANCHOR, 64, 64) for m in _EMAIL.finditer(text, a, b))
+    for m in emails:
         raw = m.group()
         value = re.sub(r"\s*(?:\(at\)|\[at\]| at | собака )\s*", "@", raw)
         value = re.sub(r"\s*(?:\(dot\)|\[dot\]| dot )\s*", ".", value).replace(" ", "").lower()
         out.append(Contact("email", value, m.start(), m.end(), obfuscated=value != raw.lower()))
-    for m in _URL.finditer(text):
-        if not re.match(r"(?:https?://)?(?:t\.me|telegram\.me|wa\.me)/", m.group(), re.I):
+    for m in (_URL.finditer(text) if "www." in text or "http" in text else ()):
+        if not re.match(r"(?:https?://)?(?:t\.me|telegram\.me|wa\.me)/", m.group()):
             out.append(Contact("url", m.group().rstrip(".,;)").lower(), m.start(), m.end()))
     return out
 
@@ -194,20 +212,49 @@ def _amount(raw: str, tail: str) -> float:
 
 def _currency(text: str) -> str | None:
     for code, rx in _CURRENCY_CODE:
-        if re.search(rx, text, re.I):
+        if re.search(rx, text):
             return code
     return None
 
 
+_DIGITS = re.compile(r"\d+")
+_TWO_DIGITS = re.compile(r"(?<!\d)\d{2}(?!\d)")
+
+
+def _windows(text: str, anchor: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
+    """Merged windows around every match of a cheap anchor regex."""
+    spans: list[tuple[int, int]] = []
+    for m in anchor.finditer(text):
+        a, b = max(0, m.start() - before), min(len(text), m.end() + after)
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    return spans
+
+
 def extract_pay(text: str) -> list[Pay]:
     out = []
-    for m in _PAY.finditer(text):
+    for a, b in _windows(text, _DIGITS, 30, 40):
+        out.extend(_pay_in(text, a, b))
+    return out
+
+
+_CUR_HINT = re.compile(r"[€$£₽₴]|eur|eir|евр|євр|эвр|usd|dol|долл|gbp|pound|фунт|руб|rub|грн|uah|гривн|гривен|pln|zł|"
+                       r"zlot|злот|nok|sek|dkk|kr|крон|chf|czk|aed|dirham|дирхам")
+
+
+def _pay_in(text: str, a: int, b: int) -> list[Pay]:
+    out: list[Pay] = []
+    if _CUR_HINT.search(text, a, b) is None:
+        return out
+    for m in _PAY.finditer(text, a, b):
         cur_text = (m.group("cur1") or "") + " " + (m.group("cur2") or "")
         currency = _currency(cur_text) if cur_text.strip() else None
         if currency is None:
             continue
         whole = m.group()
-        mult = 1000.0 if re.search(r"\d\s?(?:k|к|тыс|тис|tūkst|tukst|thousand)\b", whole, re.I) else 1.0
+        mult = 1000.0 if re.search(r"\d\s?(?:k|к|тыс|тис|tūkst|tukst|thousand)\b", whole) else 1.0
         a = _amount(m.group("a"), "") * mult
         b = _amount(m.group("b"), "") * mult if m.group("b") else a
         if a <= 0 or a > 10_000_000:
@@ -221,8 +268,9 @@ def extract_pay(text: str) -> list[Pay]:
 
 def extract_ages(text: str) -> list[AgeLimit]:
     out: list[AgeLimit] = []
+    windows = _windows(text, _TWO_DIGITS, 40, 30)
     for rx in _AGE_PATTERNS:
-        for m in rx.finditer(text):
+        for m in (m for a, b in windows for m in rx.finditer(text, a, b)):
             lo = int(m.group("lo")) if "lo" in rx.groupindex and m.group("lo") else None
             hi = int(m.group("hi"))
             if not 14 <= hi <= 80 or (lo is not None and not 14 <= lo < hi):

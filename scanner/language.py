@@ -100,7 +100,7 @@ def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | 
     scores = {lang: sum(w in FUNCTION_WORDS[lang] for w in words) for lang in langs}
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
-    if top >= 2 and top >= 2 * second:
+    if (top >= 2 and top >= 2 * second) or (top == 1 and second == 0 and len(words) <= 6):
         return Sentence(start, end, best, min(0.9, 0.5 + 0.1 * top), "words")
     if hint in langs:
         return Sentence(start, end, hint, 0.5, "hint")
@@ -116,9 +116,15 @@ def _by_lingua(s: str, start: int, end: int, hint: str | None, lingua_min_chars:
         return Sentence(start, end, hint, 0.5, "hint")
     if len(s.strip()) < lingua_min_chars:
         return Sentence(start, end, default, 0.3, "words")
-    found = _lingua(cyrillic).detect_language_of(s)
-    lang = _LINGUA_OURS.get(found.name, "other") if found is not None else (default or "other")
+    lang = _lingua_lang(s.strip(), cyrillic) or default or "other"
     return Sentence(start, end, lang, 0.7, "lingua")
+
+
+@lru_cache(maxsize=20_000)
+def _lingua_lang(s: str, cyrillic: bool) -> str | None:
+    """Cached: reposted adverts repeat whole sentences."""
+    found = _lingua(cyrillic).detect_language_of(s)
+    return _LINGUA_OURS.get(found.name, "other") if found is not None else None
 
 
 def _fill_undecided(sentences: list[Sentence], hint: str | None) -> list[Sentence]:

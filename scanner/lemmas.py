@@ -74,6 +74,9 @@ _ENDINGS = {
     "en": ["ation", "ing", "ed", "es", "ly", "s", "e", "y"],
 }
 _ENDINGS["uk"] = _ENDINGS["ru"]
+# A second pass for Latvian verb stems once the case ending is gone: "nodrošināt",
+# "nodrošināta", "nodrošinām" and "nodrošināts" all end as "nodrosin".
+_SECOND = {"lv": ["aj", "ej", "at", "et", "it", "ot", "ut"]}
 _ENDINGS = {k: sorted(v, key=len, reverse=True) for k, v in _ENDINGS.items()}
 _DOUBLES = re.compile(r"([a-z])\1+")
 _CYR = re.compile(r"[\u0400-\u04ff]")
@@ -85,10 +88,15 @@ def strip_accents(word: str) -> str:
 
 
 def stem(word: str, lang: str) -> str:
-    """Remove one common ending, keeping at least three letters."""
+    """Remove one common ending (and for Latvian a verb suffix), keeping three letters."""
+    word = _strip(word, _ENDINGS.get(lang, ()))
+    return _strip(word, _SECOND.get(lang, ()))
+
+
+def _strip(word: str, endings: list[str] | tuple[str, ...]) -> str:
     if len(word) <= 3:
         return word
-    for end in _ENDINGS.get(lang, ()):
+    for end in endings:
         if word.endswith(end) and len(word) - len(end) >= 3:
             return word[: -len(end)]
     return word

@@ -24,7 +24,7 @@ UNAMBIGUOUS_LAT = set("dfgjlnqrsuvwzāčēģīķļņšūž")
 _WORD = re.compile(r"[^\W_]+(?:[@$][^\W_]+)*", re.UNICODE)
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _LAT = re.compile(r"[a-zA-Z\u00c0-\u024f]")
-_SLOW = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+_SLOW = re.compile(r"[\u00ad\u0300-\u036f\u0483-\u0489\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
                    r"\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
 
 
@@ -69,43 +69,82 @@ def normalize_text(text: str) -> NormText:
     return NormText(folded, text, tuple(starts), tuple(ends), mixed)
 
 
-def _clusters(text: str) -> list[tuple[int, int]]:
-    """Spans of a base character plus the combining marks that follow it."""
-    spans: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        spans.append((i, j))
-        i = j
-    return spans
+_PLAIN = re.compile(r"[\x20-\x7e\u00a0-\u00ac\u00ae-\u02af\u0370-\u0482\u048a-\u052f\n\t]+")
 
 
 def _slow_normalize(text: str) -> tuple[list[str], list[int], list[int]]:
+    """NFKC and lower case with an exact map back; runs of ordinary letters are copied
+    whole, only the characters around special ones are handled one cluster at a time."""
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for a, b in _clusters(text):
-        cluster = text[a:b]
-        if _SLOW.fullmatch(cluster[0]) or unicodedata.category(cluster[0]) == "Cf":
-            continue
-        for ch in unicodedata.normalize("NFKC", cluster).lower():
-            if unicodedata.category(ch) == "Cf":
-                continue
+    pos, n = 0, len(text)
+    while pos < n:
+        m = _PLAIN.match(text, pos)
+        if m is not None:
+            end = m.end()
+            # a plain run may end in a base letter that a combining mark follows: leave it
+            if end < n and unicodedata.combining(text[end]):
+                end -= 1
+            if end > pos:
+                run = text[pos:end]
+                lowered = run.lower()
+                if len(lowered) == len(run) and unicodedata.is_normalized("NFKC", run):
+                    chars.extend(lowered)
+                    starts.extend(range(pos, end))
+                    ends.extend(range(pos + 1, end + 1))
+                    pos = end
+                    continue
+        pos = _one_cluster(text, pos, chars, starts, ends)
+    return chars, starts, ends
+
+
+def _one_cluster(text: str, a: int, chars: list[str], starts: list[int], ends: list[int]) -> int:
+    b = a + 1
+    while b < len(text) and unicodedata.combining(text[b]):
+        b += 1
+    cluster = text[a:b]
+    if _SLOW.fullmatch(cluster[0]) or unicodedata.category(cluster[0]) == "Cf":
+        return b
+    # Marks NFKC cannot compose (Russian stress accents, "i̇" from "İ") are dropped.
+    for ch in unicodedata.normalize("NFKC", cluster).lower():
+        if unicodedata.category(ch) != "Cf" and not unicodedata.combining(ch):
             chars.append(ch)
             starts.append(a)
             ends.append(b)
-    return chars, starts, ends
+    return b
+
+
+_L = r"a-z\u00c0-\u024f"
+_C = r"\u0400-\u04ff"
+# Only words with a script switch inside them (or digits inside Cyrillic) need folding;
+# finding the switch first is a cheap two-character search.
+_SWITCH = re.compile(rf"[{_C}][{_L}]|[{_L}][{_C}]|[{_C}]\d|\d[{_C}]")
+_WORD_CHARS = re.compile(r"[^\W_]+")
+
+
+def _suspect_words(text: str) -> list[re.Match[str]]:
+    out: list[re.Match[str]] = []
+    for s in _SWITCH.finditer(text):
+        if out and out[-1].end() > s.start():
+            continue
+        left = s.start()
+        while left > 0 and (text[left - 1].isalnum()):
+            left -= 1
+        m = _WORD_CHARS.match(text, left)
+        if m is not None:
+            out.append(m)
+    return out
 
 
 def _fold_lookalikes(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Fold look-alike letters and digits in each word to that word's script."""
-    if not (_CYR.search(text) and _LAT.search(text)) and not re.search(r"[^\W\d_][0-9@$]|[0-9@$][^\W\d_]", text):
+    suspects = _suspect_words(text)
+    if not suspects:
         return text, ()
     out = list(text)
     mixed: list[tuple[int, int]] = []
-    for m in _WORD.finditer(text):
+    for m in suspects:
         word = m.group()
         new = _fold_word(word)
         if new is not word:

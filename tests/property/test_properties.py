@@ -1,0 +1,83 @@
+"""Properties that must hold for any input, checked with hypothesis."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scanner.corpus import clusters, read_jsonl, split
+from scanner.models import Advert
+from scanner.normalize import normalize_text
+from scanner.rules.loader import load_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = load_rules(ROOT / "patterns")
+RED_FLAG_SENTENCES = sorted({text for rule in RULES.active for _lang, texts in rule.examples_match for text in texts
+                             if not any(p.kind == "feature" for _l, ps in rule.patterns for p in ps)})
+ADVERTS = [r for path in sorted((ROOT / "corpora").glob("dev/*.jsonl")) for r in read_jsonl(path)]
+
+# Letters our rules and tricks use, plus look-alikes, invisible and combining characters.
+ALPHABET = st.sampled_from(list("abcdeopxyzāēīšžčļņ абвгдежзиклмнопрстуфхцчшщыьэюяіїєґ 0123456789.,!?@+-€$\n")
+                           + ["\u200b", "\u00ad", "\u0301", "ﬁ", "Ａ", "İ", "ẞ", "😀", "№", "…", "\ufeff"])
+TEXT = st.one_of(st.text(max_size=300), st.text(alphabet=ALPHABET, max_size=300))
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FAST
+@given(TEXT)
+def test_normalization_is_idempotent(text: str) -> None:
+    once = normalize_text(text).text
+    assert normalize_text(once).text == once
+
+
+@FAST
+@given(TEXT)
+def test_normalized_spans_map_into_the_original(text: str) -> None:
+    norm = normalize_text(text)
+    n = len(norm.text)
+    for i in range(0, n, max(1, n // 20)):
+        a, b = norm.to_orig(i, min(n, i + 3))
+        assert 0 <= a <= b <= len(text)
+
+
+@FAST
+@given(TEXT, st.sampled_from(["job", "dating", "unknown"]), st.sampled_from([None, "lv", "ru", "uk", "en"]))
+def test_scanning_never_raises_and_spans_are_exact(scanner, text: str, kind: str, lang: str | None) -> None:
+    result = scanner.scan(Advert(id="h", text=text, kind=kind, lang=lang))  # type: ignore[arg-type]
+    assert 0.0 <= result.score.value <= 1.0
+    json.dumps(result.to_dict())
+    for f in result.findings:
+        assert result.text[f.start:f.end] == f.text
+
+
+@FAST
+@given(st.sampled_from(RED_FLAG_SENTENCES), st.text(alphabet=ALPHABET, max_size=200))
+def test_red_flag_sentences_map_back_inside_noise(scanner, sentence: str, noise: str) -> None:
+    text = noise + "\n" + sentence + "\n" + noise
+    result = scanner.scan(Advert(id="h", text=text))
+    for f in result.findings:
+        assert text[f.start:f.end] == f.text
+
+
+@FAST
+@given(st.sampled_from(ADVERTS), st.sampled_from(RED_FLAG_SENTENCES), st.booleans())
+def test_adding_a_red_flag_sentence_never_lowers_the_score(scanner, row, sentence: str, at_end: bool) -> None:
+    kind = str(row["kind"])
+    base = scanner.scan(Advert(id="b", text=str(row["text"]), kind=kind))  # type: ignore[arg-type]
+    text = f"{row['text']}\n{sentence}" if at_end else f"{sentence}\n{row['text']}"
+    more = scanner.scan(Advert(id="b", text=text, kind=kind))  # type: ignore[arg-type]
+    assert more.score.value >= base.score.value - 1e-9
+    assert more.score.flagged or not base.score.flagged
+
+
+def test_near_duplicates_never_straddle_the_split() -> None:
+    for lang in ("lv", "ru", "uk", "en"):
+        rows = read_jsonl(ROOT / "corpora" / "dev" / f"{lang}.jsonl") + read_jsonl(ROOT / "corpora" / "test" / f"{lang}.jsonl")
+        test_ids = {r["id"] for r in read_jsonl(ROOT / "corpora" / "test" / f"{lang}.jsonl")}
+        for cl in clusters(rows):
+            parts = {rows[i]["id"] in test_ids for i in cl}
+            assert len(parts) == 1, [rows[i]["id"] for i in cl]
+        dev, test = split(rows)
+        assert {r["id"] for r in test} == test_ids  # the committed split is the function's split

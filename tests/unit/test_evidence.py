@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+
+from scanner.evidence import extract_ages, extract_contacts, extract_evidence, extract_pay
+from scanner.normalize import normalize_text
+
+
+def _n(text: str) -> str:
+    return normalize_text(text).text
+
+
+@pytest.mark.parametrize("text, value, obfuscated", [
+    ("Zvani +371 26 123 456", "+37126123456", False),
+    ("tel. 2 6 1 2 3 4 5 6", "+37126123456", True),
+    ("divi seši viens divi 3 4 5 6", "+37126123456", True),
+    ("Тел 2~6~1~2~3~4~5~6", "+37126123456", True),
+    ("звони: два шесть 1 2 3 4 5 6", "+37126123456", True),
+    ("+380 (67) 123-45-67", "+380671234567", False),
+    ("8 916 123 45 67", "+79161234567", False),
+])
+def test_phones_normalized_to_e164(text: str, value: str, obfuscated: bool) -> None:
+    phones = [c for c in extract_contacts(_n(text)) if c.kind == "phone"]
+    assert [(c.value, c.obfuscated) for c in phones] == [(value, obfuscated)]
+
+
+def test_dates_and_registration_numbers_are_not_phones() -> None:
+    assert not [c for c in extract_contacts(_n("2024-05-12, reģ. nr. 40103123456")) if c.kind == "phone"]
+
+
+def test_messenger_handles_and_emails() -> None:
+    found = {(c.kind, c.value) for c in extract_contacts(_n(
+        "Пишите @Rabota_EU в телеграм, t.me/jobs_eu, wa.me/37126123456, job (at) gmail (dot) com"))}
+    assert {("telegram", "@rabota_eu"), ("telegram", "@jobs_eu"), ("whatsapp", "+37126123456"),
+            ("email", "job@gmail.com")} <= found
+
+
+@pytest.mark.parametrize("text, low, high, currency, period", [
+    ("Alga 1200–1500 EUR bruto mēnesī", 1200, 1500, "EUR", "month"),
+    ("зарплата от 3000 до 5000 евро в месяц", 3000, 5000, "EUR", "month"),
+    ("€25/h", 25, 25, "EUR", "hour"),
+    ("70-100 $ в час", 70, 100, "USD", "hour"),
+    ("2 000 EUR mēnesī", 2000, 2000, "EUR", "month"),
+    ("£24,000 per year", 24000, 24000, "GBP", "year"),
+])
+def test_pay(text: str, low: float, high: float, currency: str, period: str) -> None:
+    [pay] = extract_pay(_n(text))
+    assert (pay.amount_min, pay.amount_max, pay.currency, pay.period) == (low, high, currency, period)
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("Возраст 18-28 лет", 18, 28),
+    ("vecums līdz 30 gadiem", None, 30),
+    ("girls aged 18 to 25", 18, 25),
+    ("Дівчата віком 18–25 років", 18, 25),
+])
+def test_ages(text: str, low: int | None, high: int) -> None:
+    [age] = extract_ages(_n(text))
+    assert (age.low, age.high) == (low, high)
+
+
+def test_working_hours_are_not_ages() -> None:
+    assert extract_ages(_n("Darba laiks 8–17, pieredze 2 gadi")) == []
+
+
+@pytest.mark.parametrize("text, identified", [
+    ('SIA "Baltic Build", reģ. nr. 40103123456', True),
+    ("ООО «Ромашка» ищет", True),
+    ("ТОВ «Будсервіс» шукає", True),
+    ("Acme Ltd is hiring", True),
+    ("Work as a cleaner, call me", False),
+])
+def test_employer_identity(text: str, identified: bool) -> None:
+    ev = extract_evidence(_n(text))
+    assert bool(ev.employer_id or ev.company_form) is identified

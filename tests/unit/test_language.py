@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from scanner.language import advert_language, detect_sentences
+from scanner.normalize import normalize_text
+
+
+def _langs(text: str, hint: str | None = None) -> list[str]:
+    norm = normalize_text(text).text
+    return [s.lang for s in detect_sentences(norm, hint)]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Darbs ārzemēs, dzīvoklis bez maksas.", "lv"),
+    ("darbs arzemes, dzivoklis bez maksas, zvani", "lv"),
+    ("Работа в Германии, жильё бесплатно.", "ru"),
+    ("rabota v Germanii, zhilye besplatno", "ru"),
+    ("Робота в Польщі, житло безкоштовно.", "uk"),
+    ("robota v Polshchi dlia divchat, zhytlo bezkoshtovno", "uk"),
+    ("Free housing and flights, no experience needed.", "en"),
+    ("Wir suchen Mitarbeiter für die Küche und den Service.", "other"),
+])
+def test_sentence_language(text: str, lang: str) -> None:
+    assert _langs(text) == [lang]
+
+
+def test_ukrainian_is_not_mistaken_for_russian() -> None:
+    assert _langs("Шукаємо дівчат для роботи. Житло надаємо безкоштовно.") == ["uk", "uk"]
+
+
+def test_mixed_advert_gets_each_part_its_language() -> None:
+    langs = _langs("Darbs Vācijā, alga laba.\nРабота в Германии, жильё есть.\nWrite to us today please.")
+    assert langs == ["lv", "ru", "en"]
+
+
+def test_phone_only_sentence_takes_neighbour_language() -> None:
+    assert _langs("Работа в Германии, жильё бесплатно.\n+371 26 123 456") == ["ru", "ru"]
+
+
+def test_hint_decides_only_unclear_sentences() -> None:
+    assert _langs("ok", hint="lv") == ["lv"]
+    assert _langs("Шукаємо дівчат для роботи.", hint="lv") == ["uk"]
+
+
+def test_advert_language_is_the_largest_part() -> None:
+    norm = normalize_text("Darbs Vācijā, alga laba, dzīvoklis ir.\nРабота.").text
+    assert advert_language(detect_sentences(norm)) == "lv"

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from scanner.lemmas import KeyMaker
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("lv", ["ārzemēs", "arzemes", "aarzemees", "ĀRZEMĒM"]),
+    ("lv", ["dzīvesvieta", "dzivesvietu", "dziivesvietas"]),
+    ("lv", ["nodrošināta", "nodrosinata", "nodroshinaata"]),
+    ("ru", ["работа", "работу", "rabota", "rabotu"]),
+    ("ru", ["границей", "granitsey", "granicey", "граница"]),
+    ("ru", ["жильё", "жилье", "zhilye", "zhilyo"]),
+    ("ru", ["срочно", "sro4no", "srochno"]),
+    ("ru", ["предоставляется", "predostavlyaetsya", "предоставляем"]),
+    ("uk", ["житло", "zhytlo", "житла"]),
+    ("uk", ["досвіду", "dosvidu", "досвід"]),
+    ("uk", ["харчування", "kharchuvannia"]),
+    ("en", ["housing", "house", "houses"]),
+    ("en", ["money", "m0ney", "monies"]),
+])
+def test_spellings_share_one_key(lang: str, words: list[str]) -> None:
+    km = KeyMaker(lang)
+    keys = {km.key(w.lower()) for w in words}
+    assert len(keys) == 1, keys
+
+
+def test_keys_are_namespaced_by_language() -> None:
+    assert KeyMaker("lv").key("bez") != KeyMaker("ru").key("bez")
+
+
+def test_different_words_keep_different_keys() -> None:
+    km = KeyMaker("ru")
+    assert km.key("паспорт") != km.key("работа")

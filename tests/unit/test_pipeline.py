@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import json
+
+from scanner import scan_text
+from scanner.models import Advert
+
+
+def test_every_finding_points_at_the_original_text(scanner) -> None:
+    text = "Darbs ĀRZEMĒS!\u200b Dzīvoklis bez maksas. Pasi atstāsi pie mums. Raksti WhatsApp +371 26123456"
+    result = scanner.scan(Advert(id="a", text=text, kind="job"))
+    assert result.findings
+    for f in result.findings:
+        assert result.text[f.start:f.end] == f.text
+        assert f.source.startswith("http")
+        assert f.category in scanner.ruleset.categories
+
+
+def test_scan_text_library_call() -> None:
+    result = scan_text("Работа в Германии, жильё бесплатно, паспорт оставите у работодателя. "
+                       "Билет в долг, отработаешь. Пишите в телеграм @rabota_de", kind="job")
+    assert result.lang == "ru"
+    assert result.flagged and result.score.form == "labour"
+    doc = result.to_dict()
+    assert json.loads(json.dumps(doc, ensure_ascii=False))["id"] == "text"
+    assert {"rule", "category", "start", "end", "text", "lang", "weight"} <= set(doc["matches"][0])
+
+
+def test_mixed_language_advert_scanned_per_part(scanner) -> None:
+    text = ("Darbs Vācijā, dzīvoklis bez maksas, alga 5000 EUR mēnesī.\n"
+            "Паспорт оставите у работодателя, билет в долг.")
+    result = scanner.scan(Advert(id="m", text=text, kind="job"))
+    assert {s.lang for s in result.segments} == {"lv", "ru"}
+    assert {f.lang for f in result.findings if f.end > f.start} >= {"lv", "ru"}
+
+
+def test_negation_stops_upfront_fee(scanner) -> None:
+    fee = scanner.scan(Advert(id="f", text="Reģistrācijas maksa 50 EUR, samaksa pirms izbraukšanas.", lang="lv"))
+    free = scanner.scan(Advert(id="g", text="Reģistrācija bez maksas, nekādu maksājumu kandidātiem.", lang="lv"))
+    assert "upfront_fee" in {f.category for f in fee.findings}
+    assert "upfront_fee" not in {f.category for f in free.findings}
+
+
+def test_empty_and_whitespace_text(scanner) -> None:
+    for text in ("", "   \n\t", "😀😀😀", "12345"):
+        result = scanner.scan(Advert(id="e", text=text))
+        assert not result.flagged
