@@ -50,8 +50,12 @@ _EMAIL_ANCHOR = re.compile(r"@|\(at\)|\[at\]| at | собака ")
 _TME = re.compile(r"(?:https?://)?(?:t\.me|telegram\.me)/([a-z0-9_]{4,32})")
 _WAME = re.compile(r"(?:https?://)?wa\.me/(\+?\d{7,15})")
 _HANDLE = re.compile(r"(?<![\w.@])@([a-z][a-z0-9_.]{3,31})(?![\w@])")
-_EMAIL = re.compile(r"[a-z0-9._%+-]+\s*(?:@|\(at\)|\[at\]| at | собака )\s*[a-z0-9-]+(?:\s*(?:\.|\(dot\)|\[dot\]| dot )\s*[a-z0-9-]+)*"
-                    r"\s*(?:\.|\(dot\)|\[dot\]| dot )\s*[a-z]{2,6}\b")
+_DOT = r"(?:\.|\s?\(dot\)\s?|\s?\[dot\]\s?|\s(?:dot|точка|punkts)\s)"
+# "name@mail.lv", "name (at) mail (dot) lv", "name собака mail.ru"; a bare " at " counts only
+# with a spelled-out dot ("name at gmail dot com"), so "online at firm.co.uk" is no e-mail.
+_EMAIL = re.compile(
+    rf"[a-z0-9._%+-]+\s?(?:@|\(at\)|\[at\]|\{{at\}}|\sсобака\s)\s?[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,6}}\b"
+    rf"|[a-z0-9._%+-]+\sat\s[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*\s(?:dot|точка|punkts)\s[a-z]{{2,6}}\b")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
 
 _AMOUNT = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
@@ -192,8 +196,8 @@ def extract_contacts(text: str) -> list[Contact]:
     emails = (m for a, b in _windows(text, _EMAIL_ANCHOR, 64, 64) for m in _EMAIL.finditer(text, a, b))
     for m in emails:
         raw = m.group()
-        value = re.sub(r"\s*(?:\(at\)|\[at\]| at | собака )\s*", "@", raw)
-        value = re.sub(r"\s*(?:\(dot\)|\[dot\]| dot )\s*", ".", value).replace(" ", "").lower()
+        value = re.sub(r"\s*(?:\(at\)|\[at\]|\{at\}| at | собака )\s*", "@", raw)
+        value = re.sub(r"\s*(?:\(dot\)|\[dot\]| dot | точка | punkts )\s*", ".", value).replace(" ", "").lower()
         out.append(Contact("email", value, m.start(), m.end(), obfuscated=value != raw.lower()))
     for m in (_URL.finditer(text) if "www." in text or "http" in text else ()):
         if not re.match(r"(?:https?://)?(?:t\.me|telegram\.me|wa\.me)/", m.group()):

@@ -33,17 +33,41 @@ _OTHER_LATIN = re.compile(r"[äöüßąęłńśźżćőűøåæœçñàèìòù�
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset("the and to of for with you your we our is are in on at no not will be this that from "
                     "work job jobs pay per hour week month free need needed only all contact us apply girls "
-                    "looking call me my i a an or it as by".split()),
+                    "looking call me my i a an or it as by have has can who what when how if they them their "
+                    "am was were here there more about up out just so".split()),
     "lv": frozenset("un ar par ir uz no bez darbs darba darbu mes jus tev tu man ka kas vai lai ari tikai "
-                    "ka pie pec ja nav alga algu dzivoklis dzivesvieta zvani raksti ludzu meitenes strada "
+                    "pie pec ja nav alga algu dzivoklis dzivesvieta zvani raksti ludzu meitenes strada "
                     "stradat arzemes arzemem pieredze pieredzes valodas sludinajums piedavajam meklejam "
-                    "darbinieki darbiniekus pilna slodze uznemums sia".split()),
+                    "darbinieki darbiniekus pilna slodze uznemums sia esmu meklu vinu sveiki labdien "
+                    "jums musu savu sev kur kad ka ta tas ta tie tas visi".split()),
+    # Russian and Ukrainian also as written in Latin letters ("rabota v", "ishchu", "shukayu").
     "ru": frozenset("i v na s po za ot do dlya ne bez rabota raboty rabotu my vy eto chto kak u zhilye "
                     "zhilie zhile zarplata oplata opyta opyt srochno devushki nuzhny trebuyutsya tolko "
-                    "pishite zvonite zvoni den mesyac chas evro dollarov".split()),
+                    "pishite zvonite zvoni den mesyac chas evro dollarov ya mne menya ty tebya nas vas on "
+                    "ona oni vse kogda esli ili uzhe eshche ochen mozhno nuzhno nuzhen nuzhna budet est net "
+                    "privet ishchu ishu zhivu devushku let goda dom dnya ko iz pro pod pri ob zhe li "
+                    "platim kazhdyy kazhdyj studentov podrabotka pishi lichku lichnye tebe moy moya svoj "
+                    "svoy kotoryy kotoraya takzhe rabotat zarabotok dengi".split()),
     "uk": frozenset("i ta v u na z po za vid do dlia dlya ne bez robota roboty robotu my vy tse shcho yak "
                     "zhytlo oplata dosvidu dosvid terminovo divchata potribni tilky pyshit telefonuite "
-                    "den misiats hodyna yevro".split()),
+                    "den misiats hodyna yevro ya meni mene ty vin vona vony koly yakshcho abo vzhe shche "
+                    "duzhe mozhna treba potribno bude ye pryvit shukayu zhyvu divchynu rokiv rik dim vid "
+                    "pid pry ale chy platymo kozhen kozhnyi studentiv pidrobitok pyshy dzvony osobysti "
+                    "miy moya sviy yaka yakyi takozh pratsiuvaty zarobitok hroshi".split()),
+}
+# Cyrillic function words that tell Russian from Ukrainian when no distinctive letter does
+# (shared words such as "в", "на", "при" are left out on purpose).
+CYRILLIC_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("и что это как мы вы я мне меня ты он она они все всё только уже ещё очень можно нужно "
+                    "нужны нужен будет есть нет или если когда где также который которые тебя себя его её "
+                    "был была были свой наши работа работы работу опыт опыта жильё жилье срочно девушки "
+                    "требуются пишите звоните месяц час подробности личку оплата проживание бесплатно "
+                    "предоставляем предоставляется заработок деньги сразу нас вас наш ваш от".split()),
+    "uk": frozenset("і й та що це як ми ви я мені мене ти він вона вони всі тільки вже ще дуже можна треба "
+                    "потрібно потрібні буде є немає або якщо коли де також який які тебе себе його її був "
+                    "була були свій наші робота роботи роботу досвід досвіду житло терміново дівчата пишіть "
+                    "телефонуйте місяць годину особисті оплата проживання безкоштовно надаємо надається "
+                    "заробіток гроші одразу нас вас наш ваш від щоб чи із зі".split()),
 }
 _LINGUA_OTHER = ("GERMAN", "POLISH", "LITHUANIAN", "ESTONIAN", "FRENCH", "SPANISH", "ITALIAN", "ROMANIAN", "DUTCH", "SWEDISH", "FINNISH", "TURKISH", "PORTUGUESE", "CZECH")
 _LINGUA_OURS = {"LATVIAN": "lv", "RUSSIAN": "ru", "UKRAINIAN": "uk", "ENGLISH": "en"}
@@ -96,8 +120,9 @@ def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | 
               lingua_min_chars: int) -> Sentence:
     words = _WORD.findall(s)
     if langs == ("ru", "uk"):
-        words = [w.translate(_CYR_TO_LAT) for w in words]
-    scores = {lang: sum(w in FUNCTION_WORDS[lang] for w in words) for lang in langs}
+        scores = {lang: sum(w in CYRILLIC_WORDS[lang] for w in words) for lang in langs}
+    else:
+        scores = {lang: sum(w in FUNCTION_WORDS[lang] for w in words) for lang in langs}
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     if (top >= 2 and top >= 2 * second) or (top == 1 and second == 0 and len(words) <= 6):
@@ -140,13 +165,6 @@ def _fill_undecided(sentences: list[Sentence], hint: str | None) -> list[Sentenc
         nxt = next((x.lang for x in sentences[i + 1:] if x.lang not in ("", "other")), None)
         out.append(Sentence(s.start, s.end, hint or prev or nxt or majority, 0.2, "advert"))
     return out
-
-
-_CYR_TO_LAT = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye",
-                             "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l",
-                             "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-                             "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "",
-                             "ю": "yu", "я": "ya", "ы": "y", "э": "e", "ё": "e", "ъ": ""})
 
 
 @lru_cache(maxsize=2)

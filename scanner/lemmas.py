@@ -33,7 +33,7 @@ _CYR_SKELETON = str.maketrans({
 _TRANSLIT_DIGRAPHS = [
     ("shch", "s"), ("sch", "s"), ("zh", "z"), ("kh", "h"), ("ch", "c"), ("sh", "s"), ("ts", "c"), ("tz", "c"),
     ("ya", "a"), ("ja", "a"), ("yu", "u"), ("ju", "u"), ("yo", "e"), ("jo", "e"), ("ye", "e"), ("je", "e"),
-    ("yi", "i"), ("y", "i"), ("j", "i"), ("x", "ks"), ("w", "v"), ("q", "k"), ("'", ""), ("’", ""),
+    ("yi", "i"), ("y", "i"), ("j", "i"), ("x", "ks"), ("w", "v"), ("q", "k"), ("'", ""), ("’", ""), ("ʼ", ""),
     ("4", "c"), ("6", "b"), ("3", "z"), ("0", "o"),
 ]
 _TRANSLIT_RE = re.compile("|".join(re.escape(a) for a, _ in _TRANSLIT_DIGRAPHS))
@@ -46,14 +46,14 @@ _TO_CYR = {
            ("ye", "е"), ("je", "е"), ("iy", "ий"), ("yy", "ый"), ("a", "а"), ("b", "б"), ("v", "в"),
            ("w", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"), ("y", "ы"), ("j", "й"),
            ("k", "к"), ("q", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"),
-           ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("x", "кс"), ("'", "ь"),
+           ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("x", "кс"), ("'", "ь"), ("ʼ", "ь"),
            ("4", "ч"), ("6", "б"), ("3", "з"), ("0", "о")],
     "uk": [("tysia", "тися"), ("tysya", "тися"), ("tsia", "ться"), ("tsya", "ться"), ("shch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"), ("ya", "я"),
            ("ia", "я"), ("ja", "я"), ("yu", "ю"), ("iu", "ю"), ("ju", "ю"), ("ye", "є"), ("ie", "є"),
            ("je", "є"), ("yi", "ї"), ("ji", "ї"), ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"), ("h", "г"),
            ("g", "ґ"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "і"), ("y", "и"), ("j", "й"), ("k", "к"),
            ("q", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"),
-           ("t", "т"), ("u", "у"), ("f", "ф"), ("c", "ц"), ("x", "кс"), ("'", "ь"), ("4", "ч"), ("6", "б"),
+           ("t", "т"), ("u", "у"), ("f", "ф"), ("c", "ц"), ("x", "кс"), ("'", "ʼ"), ("ʼ", "ʼ"), ("4", "ч"), ("6", "б"),
            ("3", "з"), ("0", "о")],
 }
 _TO_CYR_RE = {lang: re.compile("|".join(re.escape(a) for a, _ in table)) for lang, table in _TO_CYR.items()}
@@ -65,7 +65,8 @@ _LV_DIGRAPH_MAP = {"sh": "s", "ch": "c", "zh": "z", "lj": "l", "nj": "n", "gj": 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 
 _ENDINGS = {
-    "lv": ["ajiem", "ejiem", "ajam", "ejam", "ajai", "ejai", "ajos", "ejos", "ajas", "ejas", "ties", "iem",
+    "lv": ["asiet", "esiet", "isiet", "ajiem", "ejiem", "asim", "esim", "isim", "ajam", "ejam", "ajai", "ejai",
+           "ajos", "ejos", "ajas", "ejas", "ties", "iem",
            "ies", "ajs", "ejs", "am", "as", "ai", "os", "ie", "es", "em", "is", "us", "um", "a", "e", "i",
            "o", "s", "u"],
     "ru": ["atisa", "itisa", "etisa", "atsa", "itsa", "etsa", "utsa", "ovat", "ivat", "evat", "ami", "ogo",
@@ -113,7 +114,7 @@ def skeleton(word: str, lang: str) -> str:
         word = _LV_DIGRAPHS.sub(lambda m: _LV_DIGRAPH_MAP[m.group()], strip_accents(word))
     else:
         word = strip_accents(word)
-    return _DOUBLES.sub(r"\1", word)
+    return _DOUBLES.sub(r"\1", word.replace("ʼ", ""))
 
 
 def to_cyrillic(word: str, lang: str) -> str:
@@ -137,7 +138,7 @@ def _lemma_slavic(word: str, lang: str) -> str:
 def _lemma_slavic_raw(word: str, lang: str) -> str:
     morph = _morph(lang)
     if _CYR.search(word):
-        return morph.parse(word)[0].normal_form
+        return morph.parse(word.replace("ʼ", "'"))[0].normal_form.replace("'", "ʼ")
     if not _LATIN_LETTER.search(word):
         return word
     cyr = to_cyrillic(word, lang)
@@ -146,15 +147,31 @@ def _lemma_slavic_raw(word: str, lang: str) -> str:
     return word  # unknown transliteration: the skeleton and stem still catch inflection
 
 
+# Latvian words whose simplemma lemma loses what a rule needs: the negation of "nav"
+# (lemma "būt", like "ir"), and -ums/-šana nouns that simplemma turns into odd forms
+# ("atalgojums" -> "atalgojūs", "dzīvošana" -> "dzīvot"); the stemmer handles those.
+_LV_KEEP = re.compile(r"(?:nav|(?:.*(?:um|šan|san)(?:s|a|u|i|as|am|us|iem|ai|os|ā|ām|ās)?))$")
+
+
 def _lemma_simplemma(word: str, lang: str) -> str:
     import simplemma
 
     if lang in ("en", "lv") and not word.isalpha() and any(ch.isalpha() for ch in word):
         if not re.search(r"\d\d", word):
             word = word.translate(_LEET)
-    if not word.isalpha():
+    if "ʼ" in word or not word.isalpha():  # contractions ("isnʼt") stay as written, never "be"
         return word
-    return simplemma.lemmatize(word, lang=lang)
+    if lang != "lv":
+        return simplemma.lemmatize(word, lang=lang)
+    if _LV_KEEP.fullmatch(word):
+        return word
+    lemma = simplemma.lemmatize(word, lang="lv")
+    # Negation ("netiek", "nevajag") and the debitive ("jāmaksā") are prefixes that
+    # simplemma strips; a rule about "no fee" must not match "a fee".
+    for prefix in ("ne", "jā"):
+        if word.startswith(prefix) and not lemma.startswith(prefix):
+            return prefix + lemma
+    return lemma
 
 
 class KeyMaker:

@@ -57,15 +57,20 @@ class NormText:
         return bisect_right(self.starts, pos - 1)
 
 
+# An apostrophe inside a word is part of it (Ukrainian "обов'язково", translit "zhil'e"):
+# make it the letter-like U+02BC so the tokenizer keeps the word whole.
+_INNER_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’`](?=[^\W\d_])")
+
+
 def normalize_text(text: str) -> NormText:
     """Normalize `text` for matching; every span can be mapped back with `to_orig`."""
     if unicodedata.is_normalized("NFKC", text) and not _SLOW.search(text):
         lowered = text.lower()
         if len(lowered) == len(text):
-            folded, mixed = _fold_lookalikes(lowered)
+            folded, mixed = _fold_lookalikes(_INNER_APOSTROPHE.sub("ʼ", lowered))
             return NormText(folded, text, None, None, mixed)
     chars, starts, ends = _slow_normalize(text)
-    folded, mixed = _fold_lookalikes("".join(chars))
+    folded, mixed = _fold_lookalikes(_INNER_APOSTROPHE.sub("ʼ", "".join(chars)))
     return NormText(folded, text, tuple(starts), tuple(ends), mixed)
 
 

@@ -34,8 +34,8 @@ from .schema import Pattern, Rule
 _PUNCT = r"""[\("'«»„“”\[\]{}¿¡*•·–—\-€$£₽₴#№+~|/\\<>:;,.!?…=]"""
 _PREFIX = re.compile(r"^" + _PUNCT)
 _SUFFIX = re.compile(_PUNCT + r"$")
-_INFIX = re.compile(r"""[()"'«»„“”\[\]{}*•·–—~|/\\<>,;:!?…=]|(?<=[^\W\d_])[-.](?=[^\W\d_])|(?<=\d)[-–](?=\d)"""
-                    r"""|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])""")
+# Letters and digits stay together: "sro4no", "m0ney" and "3scort" are words in disguise.
+_INFIX = re.compile(r"""[()"'«»„“”\[\]{}*•·–—~|/\\<>,;:!?…=]|(?<=[^\W\d_])[-.](?=[^\W\d_])|(?<=\d)[-–](?=\d)""")
 
 
 def lean_tokenizer(vocab: spacy.vocab.Vocab) -> Tokenizer:
