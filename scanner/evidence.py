@@ -15,17 +15,17 @@ import phonenumbers
 
 from .models import AgeLimit, Contact, Pay
 
-NUMBER_WORDS = {
-    "0": "zero nulle nulles ноль нуль нуля",
-    "1": "one viens vienu один одна адин",
-    "2": "two divi два две дві",
-    "3": "three tris trīs три",
-    "4": "four cetri četri четыре чотири",
-    "5": "five pieci пять п'ять п’ять",
-    "6": "six sesi seši шесть шість",
-    "7": "seven septini septiņi семь сім",
-    "8": "eight astoni astoņi восемь вісім",
-    "9": "nine devini deviņi девять дев'ять дев’ять",
+NUMBER_WORDS = {  # en, lv, ru, uk, and ru/uk in Latin letters
+    "0": "zero nulle nulles ноль нуль нуля nol nul",
+    "1": "one viens vienu один одна адин odin odyn",
+    "2": "two divi два две дві dva dve dvi",
+    "3": "three tris trīs три tri try",
+    "4": "four cetri četri четыре чотири chetyre chotyry",
+    "5": "five pieci пять пʼять pyat pʼyat",
+    "6": "six sesi seši шесть шість shest shist",
+    "7": "seven septini septiņi семь сім sem sim",
+    "8": "eight astoni astoņi восемь вісім vosem visim",
+    "9": "nine devini deviņi девять девʼять devyat devʼyat",
 }
 WORD_DIGIT = {w: d for d, words in NUMBER_WORDS.items() for w in words.split()}
 _ITEM = r"(?:\d|" + "|".join(sorted(map(re.escape, WORD_DIGIT), key=len, reverse=True)) + r")"
@@ -60,24 +60,25 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
 
 _AMOUNT = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _MULT = r"(?:\s?(?:k|к|тыс\.?|тис\.?|tūkst\.?|tukst\.?|thousand|000))?"
-_CUR = (r"€|eur(?:o|os)?|eiro|евро|євро|эвро|\$|usd|dollars?|долл\w*|dolār\w*|£|gbp|pounds?|фунт\w*|₽|руб\w*|"
-        r"rub|₴|грн|uah|гривен\w*|гривн\w*|pln|zł|zlot\w*|злот\w*|nok|sek|dkk|kr\.?|крон\w*|chf|czk|aed|"
-        r"dirhams?|дирхам\w*")
+_CUR = (r"€|eur(?:o|os)?|eiro|evro|yevro|jevro|евро|євро|эвро|\$|usd|dollars?|dollar\w*|долл\w*|dolār\w*|£|gbp|"
+        r"pounds?|фунт\w*|funt\w*|₽|руб\w*|rub\w*|₴|грн|hrn|uah|гривен\w*|гривн\w*|hryven\w*|pln|zł|zlot\w*|"
+        r"злот\w*|nok|sek|dkk|kr\.?|крон\w*|chf|czk|aed|dirhams?|дирхам\w*|dirkham\w*")
 _RANGE_SEP = r"\s?(?:-|–|—|līdz|lidz|до|to|по)\s?"
 _PAY = re.compile(
     rf"(?P<pre>(?P<cur1>{_CUR})\s?)?(?:no|от|від|from)?\s?(?P<a>{_AMOUNT}){_MULT}(?:{_RANGE_SEP}(?P<b>{_AMOUNT}){_MULT})?"
     rf"\s?(?P<cur2>{_CUR})?(?P<tail>[^\n\d]{{0,22}})")
 _PERIODS = [
-    ("hour", r"/\s?h\b|/\s?st\b|\bh\b|hour|hr\b|stund|час|годин|hod"),
-    ("day", r"dien|день|дня|day|daily|ежеднев|щодня|сутки|смен|shift|maiņ|main"),
-    ("week", r"nedēļ|nedel|недел|тижд|week"),
-    ("month", r"mēn|men\.|mēnes|menes|месяц|мес\.|місяц|міс\.|month|/m\b|p/m|\bpm\b|mo\b"),
+    ("hour", r"/\s?h\b|/\s?st\b|\bh\b|hour|hr\b|stund|час|годин|\bhod\b|\bchas|\bhodyn"),
+    ("day", r"dien|день|дня|day|daily|ежеднев|щодня|сутки|смен|shift|maiņ|main|\bden\b|\bdnya|shchodnya|smen"),
+    ("week", r"nedēļ|nedel|недел|тижд|week|tyzhd"),
+    ("month", r"mēn|men\.|mēnes|menes|месяц|мес\.|місяц|міс\.|month|/m\b|p/m|\bpm\b|mo\b|mesyac|misyac|misiats"),
     ("year", r"gadā|gada\b|год\b|в год|рік|year|annum|p\.a\.|/y\b"),
 ]
 _PERIOD_RE = [(name, re.compile(p)) for name, p in _PERIODS]
 _CURRENCY_CODE = [
-    ("EUR", r"€|eur|eiro|евро|євро|эвро"), ("USD", r"\$|usd|dollar|долл|dolār"), ("GBP", r"£|gbp|pound|фунт"),
-    ("RUB", r"₽|руб|rub"), ("UAH", r"₴|грн|uah|гривен|гривн"), ("PLN", r"pln|zł|zlot|злот"),
+    ("EUR", r"€|eur|eiro|evro|евро|євро|эвро"), ("USD", r"\$|usd|dollar|долл|dolār"),
+    ("GBP", r"£|gbp|pound|фунт|funt"), ("RUB", r"₽|руб|rub"), ("UAH", r"₴|грн|hrn|uah|гривен|гривн|hryven"),
+    ("PLN", r"pln|zł|zlot|злот"),
     ("NOK", r"nok|kr|крон"), ("SEK", r"sek"), ("DKK", r"dkk"), ("CHF", r"chf"), ("CZK", r"czk"),
     ("AED", r"aed|dirham|дирхам"),
 ]
@@ -244,8 +245,8 @@ def extract_pay(text: str) -> list[Pay]:
     return out
 
 
-_CUR_HINT = re.compile(r"[€$£₽₴]|eur|eir|евр|євр|эвр|usd|dol|долл|gbp|pound|фунт|руб|rub|грн|uah|гривн|гривен|pln|zł|"
-                       r"zlot|злот|nok|sek|dkk|kr|крон|chf|czk|aed|dirham|дирхам")
+_CUR_HINT = re.compile(r"[€$£₽₴]|eur|eir|evr|евр|євр|эвр|usd|dol|долл|gbp|pound|фунт|funt|руб|rub|грн|hrn|uah|гривн|"
+                       r"гривен|hryven|pln|zł|zlot|злот|nok|sek|dkk|kr|крон|chf|czk|aed|dirham|дирхам|dirkham")
 
 
 def _pay_in(text: str, a: int, b: int) -> list[Pay]:
