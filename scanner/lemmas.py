@@ -31,7 +31,7 @@ _CYR_SKELETON = str.maketrans({
 # Latin transliteration of Russian/Ukrainian, longest first; shared by both languages
 # except h (ru х, uk г), handled per language below.
 _TRANSLIT_DIGRAPHS = [
-    ("shch", "s"), ("sch", "s"), ("zh", "z"), ("kh", "h"), ("ch", "c"), ("sh", "s"), ("ts", "c"), ("tz", "c"),
+    ("shch", "s"), ("shh", "s"), ("sch", "s"), ("cz", "c"), ("zh", "z"), ("kh", "h"), ("ch", "c"), ("sh", "s"), ("ts", "c"), ("tz", "c"),
     ("ya", "a"), ("ja", "a"), ("yu", "u"), ("ju", "u"), ("yo", "e"), ("jo", "e"), ("ye", "e"), ("je", "e"),
     ("yi", "i"), ("y", "i"), ("j", "i"), ("x", "ks"), ("w", "v"), ("q", "k"), ("'", ""), ("’", ""), ("ʼ", ""),
     ("4", "c"), ("6", "b"), ("3", "z"), ("0", "o"),
@@ -41,7 +41,7 @@ _TRANSLIT_MAP = dict(_TRANSLIT_DIGRAPHS)
 
 # Back to Cyrillic, for the dictionary (greedy, longest first).
 _TO_CYR = {
-    "ru": [("t'sya", "ться"), ("tsya", "тся"), ("tsja", "тся"), ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"),
+    "ru": [("t'sya", "ться"), ("tsya", "тся"), ("tsja", "тся"), ("shch", "щ"), ("shh", "щ"), ("cz", "ц"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"),
            ("tz", "ц"), ("ya", "я"), ("ja", "я"), ("yu", "ю"), ("ju", "ю"), ("yo", "ё"), ("jo", "ё"),
            ("ye", "е"), ("je", "е"), ("iy", "ий"), ("yy", "ый"), ("a", "а"), ("b", "б"), ("v", "в"),
            ("w", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"), ("y", "ы"), ("j", "й"),
@@ -59,6 +59,7 @@ _TO_CYR = {
 _TO_CYR_RE = {lang: re.compile("|".join(re.escape(a) for a, _ in table)) for lang, table in _TO_CYR.items()}
 
 _UK_H = re.compile(r"(?<![sczk])h")
+_SOFT_BEFORE_IOTATED = re.compile(r"(?<=[bdfklmnprstvz])(ye|yo|yu|ya)")
 _REFLEXIVE = re.compile(r"(ть|ти|чь)(ся|сь)$")
 _LV_DIGRAPHS = re.compile(r"sh|ch|zh|lj|nj|gj|kj")
 _LV_DIGRAPH_MAP = {"sh": "s", "ch": "c", "zh": "z", "lj": "l", "nj": "n", "gj": "g", "kj": "k"}
@@ -66,18 +67,23 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 
 _ENDINGS = {
     "lv": ["asiet", "esiet", "isiet", "ajiem", "ejiem", "asim", "esim", "isim", "ajam", "ejam", "ajai", "ejai",
-           "ajos", "ejos", "ajas", "ejas", "ties", "iem",
+           "ajos", "ejos", "ajas", "ejas", "ties", "iem", "ais", "aja", "eja", "aju", "eju", "ei", "im",
            "ies", "ajs", "ejs", "am", "as", "ai", "os", "ie", "es", "em", "is", "us", "um", "a", "e", "i",
            "o", "s", "u"],
-    "ru": ["atisa", "itisa", "etisa", "atsa", "itsa", "etsa", "utsa", "ovat", "ivat", "evat", "ami", "ogo",
+    # "lat" and "ivat"/"ovat" join aspect pairs: оставить/оставлять, оплатить/оплачивать.
+    "ru": ["atisa", "itisa", "etisa", "atsa", "itsa", "etsa", "utsa", "ovat", "ivat", "evat", "lat", "ami", "ogo",
            "ego", "omu", "emu", "imi", "ih", "ah", "om", "em", "am", "oi", "ei", "ai", "ii", "ia", "ie", "iu",
            "ui", "at", "it", "et", "ut", "ti", "a", "e", "i", "o", "u"],
     "en": ["ation", "ing", "ed", "es", "ly", "s", "e", "y"],
 }
-_ENDINGS["uk"] = _ENDINGS["ru"]
+_ENDINGS["uk"] = ["uvati", "ivati", "ovati", "atisa", "itisa", "ati", "iti", *_ENDINGS["ru"]]
 # A second pass for Latvian verb stems once the case ending is gone: "nodrošināt",
 # "nodrošināta", "nodrošinām" and "nodrošināts" all end as "nodrosin".
-_SECOND = {"lv": ["aj", "ej", "at", "et", "it", "ot", "ut"]}
+_SECOND = {"lv": ["aj", "ej", "at", "et", "it", "ot", "ut", "e"]}
+# Shortest stem left by the stemmer. Latvian roots are short ("alg" of "alga"); Russian,
+# Ukrainian and English words rely on the lemmatizer and need longer stems so that
+# "жениться" and "жена", or "carry" and "car", stay apart.
+_MIN_STEM = {"lv": 3, "ru": 4, "uk": 4, "en": 4}
 _ENDINGS = {k: sorted(v, key=len, reverse=True) for k, v in _ENDINGS.items()}
 _DOUBLES = re.compile(r"([a-z])\1+")
 _CYR = re.compile(r"[\u0400-\u04ff]")
@@ -89,16 +95,17 @@ def strip_accents(word: str) -> str:
 
 
 def stem(word: str, lang: str) -> str:
-    """Remove one common ending (and for Latvian a verb suffix), keeping three letters."""
-    word = _strip(word, _ENDINGS.get(lang, ()))
-    return _strip(word, _SECOND.get(lang, ()))
+    """Remove one common ending (and for Latvian a verb suffix), keeping a minimum stem."""
+    keep = _MIN_STEM.get(lang, 3)
+    word = _strip(word, _ENDINGS.get(lang, ()), keep)
+    return _strip(word, _SECOND.get(lang, ()), keep)
 
 
-def _strip(word: str, endings: list[str] | tuple[str, ...]) -> str:
-    if len(word) <= 3:
+def _strip(word: str, endings: list[str] | tuple[str, ...], keep: int) -> str:
+    if len(word) <= keep:
         return word
     for end in endings:
-        if word.endswith(end) and len(word) - len(end) >= 3:
+        if word.endswith(end) and len(word) - len(end) >= keep:
             return word[: -len(end)]
     return word
 
@@ -113,8 +120,11 @@ def skeleton(word: str, lang: str) -> str:
     elif lang == "lv":
         word = _LV_DIGRAPHS.sub(lambda m: _LV_DIGRAPH_MAP[m.group()], strip_accents(word))
     else:
-        word = strip_accents(word)
-    return _DOUBLES.sub(r"\1", word.replace("ʼ", ""))
+        return strip_accents(word).replace("ʼ", "")  # English doubles matter: "teen" is not "ten"
+    word = word.replace("ʼ", "")
+    # Doubled letters are spelling noise in transliteration ("aarzemees", "kassa"), but a
+    # short word may be only doubles ("ООО" is not "о").
+    return _DOUBLES.sub(r"\1", word) if len(word) >= 4 else word
 
 
 def to_cyrillic(word: str, lang: str) -> str:
@@ -141,16 +151,21 @@ def _lemma_slavic_raw(word: str, lang: str) -> str:
         return morph.parse(word.replace("ʼ", "'"))[0].normal_form.replace("'", "ʼ")
     if not _LATIN_LETTER.search(word):
         return word
-    cyr = to_cyrillic(word, lang)
-    if morph.word_is_known(cyr):
-        return morph.parse(cyr)[0].normal_form
+    # "zhilye" is "жильё": try a soft sign before an iotated vowel first, then the plain reading.
+    # A final "t" is usually an infinitive's "ть" ("zhit" is "жить", not "жито").
+    soft = _SOFT_BEFORE_IOTATED.sub(r"'\1", word)
+    candidates = ((soft + "'",) if lang == "ru" and soft.endswith("t") else ()) + (soft, word)
+    for candidate in dict.fromkeys(candidates):
+        cyr = to_cyrillic(candidate, lang)
+        if morph.word_is_known(cyr):
+            return morph.parse(cyr)[0].normal_form
     return word  # unknown transliteration: the skeleton and stem still catch inflection
 
 
 # Latvian words whose simplemma lemma loses what a rule needs: the negation of "nav"
 # (lemma "būt", like "ir"), and -ums/-šana nouns that simplemma turns into odd forms
 # ("atalgojums" -> "atalgojūs", "dzīvošana" -> "dzīvot"); the stemmer handles those.
-_LV_KEEP = re.compile(r"(?:nav|(?:.*(?:um|šan|san)(?:s|a|u|i|as|am|us|iem|ai|os|ā|ām|ās)?))$")
+_LV_KEEP = re.compile(r"(?:nav|.*ties|(?:.*(?:um|šan|san|tāj|taj|iet)(?:s|a|u|i|e|as|es|am|em|us|iem|ai|ei|os|ā|ām|ās|ēm|ēs)?))$")
 
 
 def _lemma_simplemma(word: str, lang: str) -> str:
@@ -196,6 +211,9 @@ class KeyMaker:
         if len(self._cache) >= CACHE_LIMIT:
             self._cache.clear()
         lemma = self._lemma(word.lower(), self.lang)
-        key = self.prefix + stem(skeleton(lemma, self.lang), self.lang if self.lang in _ENDINGS else "en")
+        if len(lemma) == 1 and _CYR.match(lemma):
+            key = self.prefix + lemma  # "я" and "а" must not share the skeleton "a"
+        else:
+            key = self.prefix + stem(skeleton(lemma, self.lang), self.lang if self.lang in _ENDINGS else "en")
         self._cache[word] = key
         return key

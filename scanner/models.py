@@ -139,6 +139,7 @@ class Combination:
     title: str
     categories: tuple[str, ...]
     bonus: float
+    flag: bool = False
 
 
 @dataclass(frozen=True, slots=True)

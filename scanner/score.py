@@ -5,7 +5,8 @@ Volodko et al.), so: within a category only the strongest hit counts; categories
 combine as a noisy-OR (1 − Π(1 − w)); combinations from patterns/combinations.yml add
 a bonus; context-only categories count only beside a real indicator; and an advert is
 flagged only with a score at the threshold AND at least `min_categories` distinct
-non-context categories. Adding findings can only raise the score (monotone).
+non-context categories (or a combination marked `flag`, which is several indicators in
+one: a strong category together with its typical companions). Adding findings can only raise the score (monotone).
 """
 from __future__ import annotations
 
@@ -38,12 +39,14 @@ def score_advert(findings: Iterable[Finding], ruleset: RuleSet, *, threshold: fl
     value = 1.0 - rest if counted else 0.0
     present = set(cats)
     combos = tuple(
-        Combination(cb.id, cb.title, cb.all + tuple(c for c in cb.any if c in present), cb.bonus)
+        Combination(cb.id, cb.title, cb.all + tuple(c for c in cb.any if c in present), cb.bonus, cb.flag)
         for cb in ruleset.combinations
         if real and set(cb.all) <= present and (not cb.any or present & set(cb.any))
     )
     value = min(1.0, value + sum(c.bonus for c in combos))
-    flagged = value >= threshold and len(real) >= min_categories
+    # A combination marked `flag` is itself several indicators (e.g. money offered for a
+    # marriage plus a paid trip), so it may stand in for the category count.
+    flagged = value >= threshold and (len(real) >= min_categories or any(c.flag for c in combos))
     form_scores = {form: 0.0 for form in FORMS}
     for c in counted:
         for form, affinity in ruleset.categories[c.category].forms.items():

@@ -16,7 +16,7 @@ from ..errors import RuleError
 from ..models import FORMS
 from .schema import Rule, RuleModel, rule_from_model
 
-SPECIAL_FILES = ("categories.yml", "combinations.yml")
+SPECIAL_FILES = ("categories.yml", "combinations.yml", "context.yml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,18 @@ class CombinationRule:
     all: tuple[str, ...]
     any: tuple[str, ...]
     bonus: float
+    flag: bool  # enough to flag on its own (with the score at the threshold)
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalContext:
+    """A sentence frame that changes every hit near it (patterns/context.yml)."""
+
+    id: str
+    title: str
+    factor: float
+    window: int
+    terms: Mapping[str, tuple[str, ...]]  # per language
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +55,7 @@ class RuleSet:
     categories: Mapping[str, Category]
     combinations: tuple[CombinationRule, ...]
     hash: str  # sha256 over every rule file's bytes, first 16 hex digits
+    contexts: tuple[GlobalContext, ...] = ()
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -67,6 +80,34 @@ class _CombinationModel(BaseModel):
     all: list[str] = Field(..., min_length=1)
     any: list[str] = Field(default_factory=list)
     bonus: float = Field(..., ge=0.0, le=1.0)
+    flag: bool = False
+
+
+class _GlobalContextModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    title: str
+    factor: float = Field(..., ge=0.0, le=3.0)
+    window: int = Field(10, ge=0, le=40)
+    near: dict[str, list[str]]
+
+
+def _load_contexts(root: Path, problems: list[str]) -> tuple[GlobalContext, ...]:
+    path = root / "context.yml"
+    if not path.exists():
+        return ()
+    out = []
+    for raw in (_read_yaml(path, problems) or {}).get("contexts") or []:
+        try:
+            m = _GlobalContextModel.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(path, exc))
+            continue
+        bad = [lang for lang in m.near if lang not in ("lv", "ru", "uk", "en")]
+        if bad:
+            problems.append(f"{path}: {m.id}: unknown languages {bad}")
+        out.append(GlobalContext(m.id, m.title, m.factor, m.window, {k: tuple(v) for k, v in m.near.items()}))
+    return tuple(out)
 
 
 def _read_yaml(path: Path, problems: list[str]) -> Any:
@@ -119,7 +160,9 @@ def _load_combinations(root: Path, categories: Mapping[str, Category], problems:
         unknown = [c for c in (*m.all, *m.any) if c not in categories]
         if unknown:
             problems.append(f"{path}: {m.id}: unknown categories {unknown}")
-        out.append(CombinationRule(m.id, m.title, tuple(m.all), tuple(m.any), m.bonus))
+        if m.flag and all(categories[c].context_only for c in m.all if c in categories):
+            problems.append(f"{path}: {m.id}: a combination that flags needs a non-context category in `all`")
+        out.append(CombinationRule(m.id, m.title, tuple(m.all), tuple(m.any), m.bonus, m.flag))
     return tuple(out)
 
 
@@ -152,10 +195,11 @@ def load_rules(patterns_dir: str | Path) -> RuleSet:
     problems: list[str] = []
     categories = _load_categories(root, problems)
     combinations = _load_combinations(root, categories, problems)
+    contexts = _load_contexts(root, problems)
     files = sorted(p for p in root.rglob("*.yml") if p.name not in SPECIAL_FILES)
     digest = hashlib.sha256()
     rules: list[Rule] = []
-    for path in [root / "categories.yml", root / "combinations.yml", *files]:
+    for path in [*(root / name for name in SPECIAL_FILES), *files]:
         if path.exists():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for path in files:
@@ -171,4 +215,5 @@ def load_rules(patterns_dir: str | Path) -> RuleSet:
             seen[value] = r.path
     if problems:
         raise RuleError(problems)
-    return RuleSet(tuple(sorted(rules, key=lambda r: r.id)), categories, combinations, digest.hexdigest()[:16])
+    return RuleSet(tuple(sorted(rules, key=lambda r: r.id)), categories, combinations, digest.hexdigest()[:16],
+                   contexts)

@@ -24,7 +24,7 @@ from ..language import Sentence
 from ..models import LANGS
 from ..normalize import normalize_text
 from .features import FEATURES, FeatureInput
-from .loader import RuleSet
+from .loader import GlobalContext, RuleSet
 from .schema import Pattern, Rule
 
 
@@ -76,6 +76,11 @@ class _ContextRef:
     index: int
 
 
+@dataclass(frozen=True, slots=True)
+class _GlobalRef:
+    context: GlobalContext
+
+
 class Matcher:
     """Every active rule compiled into one spaCy PhraseMatcher plus window logic."""
 
@@ -93,8 +98,16 @@ class Matcher:
         self._labels: dict[tuple[str, ...], int] = {}
         self._feature_rules: list[Rule] = []
         self._ctx_refs: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        self._global_refs: dict[str, list[int]] = defaultdict(list)  # lang -> refs
         for rule in ruleset.active:
             self._compile(rule)
+        for gctx in ruleset.contexts:
+            self._refs.append(_GlobalRef(gctx))
+            ref = len(self._refs) - 1
+            for lang, terms in gctx.terms.items():
+                self._global_refs[lang].append(ref)
+                for term in terms:
+                    self._add_term(term, lang, _Slot(ref, 0))
 
     # --- compiling -------------------------------------------------------------
     def term_keys(self, term: str, lang: str) -> tuple[str, ...]:
@@ -210,6 +223,14 @@ class Matcher:
                         weight *= ctx.factor
                         notes.append(f"context ×{ctx.factor:g} ({ctx.terms[0]})")
                         break
+        sent = token_sent[start]
+        for ref in self._global_refs.get(pref.lang, ()):
+            gctx = self._refs[ref].context  # type: ignore[union-attr]
+            for a, b in by_slot.get((ref, 0), []):
+                if token_sent[a] == sent and _gap((a, b), (start, end)) <= gctx.window:
+                    weight *= gctx.factor
+                    notes.append(f"{gctx.id} ×{gctx.factor:g} ({gctx.title.split(':')[0].lower()})")
+                    break
         return min(weight, 1.0), ("; " + "; ".join(notes) if notes else "")
 
     def _features(self, x: FeatureInput, kind: str, advert_lang: str) -> list[Hit]:
