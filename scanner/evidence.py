@@ -98,8 +98,11 @@ _REG_NUMBER = re.compile(
     r"|(?:company\s(?:no|number|reg\w*)|crn|kvk|nip|regon|org\.?\s?nr|registration\s(?:no|number))\.?\s?:?\s?(?P<n4>[a-z]{0,2}\d{6,10})",
     )
 _COMPANY_FORM = re.compile(
-    r"(?<!\w)(?:sia|ik|biedrība|biedriba|ооо|оао|зао|фоп|ltd|limited|llc|gmbh|b\.v\.|sp\.\s?z\s?o\.o\.|uab|oü|inc|"
-    r"plc|a/s|aps)(?!\w)|(?<!\w)(?:тов|ао|as|пп)\s?[\"«„“]")
+    r"(?<!\w)(?:sia|ik|biedrība|biedriba|ооо|оао|зао|фоп|ltd|llc|gmbh|b\.v\.|sp\.\s?z\s?o\.o\.|uab|oü|inc|"
+    r"plc|a/s|aps)(?!\w)|(?<!\w)(?:тов|ао|as|пп)\s?[\"«„“]"
+    # "Acme Limited" but not "limited places" or "limited time"
+    r"|(?<=\w\s)limited(?!\w)(?!\s+(?:places|time|offer|spots|number|availability|period|edition|seats|"
+    r"vacancies|positions|budget|english|experience))")
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,7 +93,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def detect_sentences(text: str, hint: str | None = None, lingua_min_chars: int = 12) -> list[Sentence]:
     """Every sentence of `text` with its language (see the module docstring)."""
     sentences = [_detect_one(text, a, b, hint, lingua_min_chars) for a, b in split_sentences(text)]
-    return _fill_undecided(sentences, hint)
+    return _fill_undecided(sentences, hint, text)
 
 
 def _detect_one(text: str, start: int, end: int, hint: str | None, lingua_min_chars: int) -> Sentence:
@@ -152,8 +152,10 @@ def _lingua_lang(s: str, cyrillic: bool) -> str | None:
     return _LINGUA_OURS.get(found.name, "other") if found is not None else None
 
 
-def _fill_undecided(sentences: list[Sentence], hint: str | None) -> list[Sentence]:
-    """Sentences with no language ("": digits, emoji, short) take their neighbours'."""
+def _fill_undecided(sentences: list[Sentence], hint: str | None, text: str = "") -> list[Sentence]:
+    """Sentences with no language ("": digits, emoji, short) take their neighbours'; a
+    short Cyrillic line only a Cyrillic language (a Russian title next to an English line
+    stays Russian)."""
     known = [s.lang for s in sentences if s.lang and s.lang != "other"]
     majority = max(set(known), key=known.count) if known else (hint or "other")
     out: list[Sentence] = []
@@ -161,9 +163,14 @@ def _fill_undecided(sentences: list[Sentence], hint: str | None) -> list[Sentenc
         if s.lang:
             out.append(s)
             continue
-        prev = next((x.lang for x in reversed(out) if x.lang not in ("", "other")), None)
-        nxt = next((x.lang for x in sentences[i + 1:] if x.lang not in ("", "other")), None)
-        out.append(Sentence(s.start, s.end, hint or prev or nxt or majority, 0.2, "advert"))
+        seg = text[s.start:s.end]
+        cyrillic = bool(text) and len(_CYR.findall(seg)) > len(_LAT.findall(seg))
+        fits = ("ru", "uk") if cyrillic else ("lv", "ru", "uk", "en")
+        prev = next((x.lang for x in reversed(out) if x.lang in fits), None)
+        nxt = next((x.lang for x in sentences[i + 1:] if x.lang in fits), None)
+        fallback = majority if majority in fits else fits[0]
+        lang = hint if hint in fits else prev or nxt or fallback
+        out.append(Sentence(s.start, s.end, lang, 0.2, "advert"))
     return out
 
 
