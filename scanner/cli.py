@@ -395,3 +395,601 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(f"redflag: error {exc.code}: {exc.message}", err=True)
         code = exc.exit_code
     sys.exit(int(code))
+
+
+# --- crawl, nightly, export, purge, demo ----------------------------------------------------
+from contextlib import contextmanager
+
+
+def _db_option():  # type: ignore[no-untyped-def]
+    return click.option("--db", envvar="REDFLAG_DB", type=click.Path(dir_okay=False),
+                        help="SQLite database (env REDFLAG_DB; default: the `db` setting).")
+
+
+def _db_path(ctx: click.Context, db: str | None, *, existing: bool = False) -> str:
+    from .errors import StoreError
+
+    path = db or _settings(ctx).db
+    if existing and not Path(path).exists():
+        raise StoreError(f"no database at {path} (crawl or scan into it first)")
+    return path
+
+
+@contextmanager
+def _progress_bars(enabled: bool) -> Iterator[Any]:
+    """Rich progress bars on stderr for interactive runs; None (silence) under cron or --json."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True)) as bars:
+        tasks: dict[str, Any] = {}
+
+        def update(event: Any) -> None:
+            if event.source not in tasks:
+                tasks[event.source] = bars.add_task(event.source, total=max(event.total, 1))
+            bars.update(tasks[event.source], completed=event.done, total=max(event.total, event.done, 1))
+
+        yield update
+
+
+def _interactive(as_json: bool) -> bool:
+    return not as_json and sys.stderr.isatty()
+
+
+def _print_run(doc: dict[str, Any]) -> None:
+    errors = ", ".join(f"{k} {v}" for k, v in doc["errors"].items()) or "none"
+    ad = doc["adverts"]
+    click.echo(f"run {doc['run']} {doc['status']}: {doc['fetched']} pages fetched ({doc['not_modified']} not "
+               f"modified), errors: {errors}")
+    click.echo(f"adverts: {ad['new']} new, {ad['changed']} changed, {ad['unchanged']} unchanged, {ad['gone']} gone;"
+               f" {doc['flagged']} newly flagged")
+    for s in doc["sources"]:
+        state = "complete" if s["complete"] else "incomplete (gone adverts not marked)"
+        note = f"  {s['error']}" if s["error"] else ""
+        click.echo(f"  {s['name']:<24} {s['status']:<8} {s['fetched']:>6} pages  {s['adverts']['new']:>5} new  "
+                   f"{s['flagged']:>4} flagged  {state}{note}")
+
+
+def _crawl_sources(urls: tuple[str, ...], sources_file: str | None, kind: str):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from .sources import load_sources, source_from_url
+
+    if bool(urls) == bool(sources_file):
+        raise click.UsageError("give one or more URLs or --sources FILE (not both)")
+    if sources_file:
+        return load_sources(sources_file)
+    by_name: dict[str, Any] = {}  # URLs on one site make one source (it is named after the host)
+    for url in urls:
+        source = source_from_url(url, kind)
+        known = by_name.get(source.name)
+        by_name[source.name] = source if known is None else replace(
+            known, start_urls=tuple(dict.fromkeys(known.start_urls + source.start_urls)))
+    return tuple(by_name.values())
+
+
+@cli.command("crawl", context_settings=CONTEXT)
+@click.argument("urls", nargs=-1)
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False), help="Sources file (TOML).")
+@_db_option()
+@click.option("--kind", type=click.Choice(["job", "dating", "unknown"]), default="unknown",
+              help="Advert kind of URLs given on the command line.")
+@click.option("--allow-private", is_flag=True, help="Allow private, loopback and link-local addresses.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Most pages per source (default: setting max_pages).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (and no progress bars).")
+@click.pass_context
+def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], sources_file: str | None, db: str | None, kind: str,
+              allow_private: bool, max_pages: int | None, as_json: bool) -> None:
+    """Crawl boards politely, extract and scan their adverts, and store everything.
+
+    A second crawl sends conditional requests and re-reads only what changed. Exit
+    code 4 when some sources could not be crawled (the others are stored).
+
+    \b
+    Example:
+      redflag crawl https://board.example/jobs/ --kind job --db adverts.db
+      redflag crawl --sources sources.toml --db adverts.db --json
+    """
+    from .crawl import run_crawl
+
+    settings = _settings(ctx, allow_private=True if allow_private else None, max_pages=max_pages)
+    sources = _crawl_sources(urls, sources_file, kind)
+    path = _db_path(ctx, db)
+    with _progress_bars(_interactive(as_json)) as progress:
+        summary = run_crawl(sources, path, _scanner(settings), settings, progress=progress)
+    doc = summary.to_dict()
+    _emit_json({"ok": not summary.failed_sources, **doc}) if as_json else _print_run(doc)
+    if summary.failed_sources:
+        raise Partial(f"{len(summary.failed_sources)} source(s) failed: {', '.join(summary.failed_sources)}")
+
+
+@cli.command("nightly", context_settings=CONTEXT)
+@click.option("--sources", "sources_file", required=True, type=click.Path(dir_okay=False), help="Sources file (TOML).")
+@_db_option()
+@click.option("--digest-dir", type=click.Path(file_okay=False), help="Digest folder (default: setting digest_dir).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (and no progress bars).")
+@click.pass_context
+def nightly_cmd(ctx: click.Context, sources_file: str, db: str | None, digest_dir: str | None, as_json: bool) -> None:
+    """Crawl every source, scan, store, write the digest and send alerts; for cron and systemd.
+
+    A lock file stops two runs on one database from overlapping. Exit 0 when all went
+    well, 4 when some sources failed or an alert could not be sent (the rest is done).
+
+    \b
+    Example:
+      redflag --log-format json nightly --sources sources.toml --db /var/lib/redflag/adverts.db
+    """
+    from .crawl import nightly
+    from .sources import load_sources
+
+    settings = _settings(ctx, digest_dir=digest_dir)
+    sources = load_sources(sources_file)
+    with _progress_bars(_interactive(as_json)) as progress:
+        result = nightly(sources, _db_path(ctx, db), _scanner(settings), settings, progress=progress)
+    doc = result.to_dict()
+    if as_json:
+        _emit_json({"ok": result.ok, **doc})
+    else:
+        _print_run(doc)
+        click.echo(f"digest: {doc['digest']['html']} ({doc['digest']['flagged']} flagged adverts)")
+        alerts = doc["alerts"]
+        if alerts["adverts"]:
+            click.echo(f"alerts: {alerts['adverts']} advert(s); webhook {'sent' if alerts['webhook'] else 'off'}, "
+                       f"e-mail {'sent' if alerts['email'] else 'off'}")
+    if not result.ok:
+        problems = [f"source(s) failed: {', '.join(result.run.failed_sources)}"] if result.run.failed_sources else []
+        raise Partial("; ".join(problems + list(result.alerts.errors)))
+
+
+@cli.command("export", context_settings=CONTEXT)
+@_db_option()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="JSON lines, or CSV with nested values as JSON.")
+@click.option("--flagged", is_flag=True, help="Only flagged adverts.")
+@click.option("--since", help="Only adverts new or changed since this date (YYYY-MM-DD or ISO 8601 time).")
+@click.option("--status", type=click.Choice(["active", "gone", "reviewed", "confirmed", "dismissed", "escalated",
+                                             "reopened"]),
+              help="active/gone: adverts with this status; reviewed or a verdict: reviewed adverts with verdicts.")
+@click.option("--bundle", "bundle_id", help="Write a referral bundle (zip) for this advert id instead.")
+@click.option("--cluster", "whole_cluster", is_flag=True, help="With --bundle: the advert's whole cluster.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Write here instead of stdout (a bundle goes to redflag-advert-ID.zip by default).")
+@click.pass_context
+def export_cmd(ctx: click.Context, db: str | None, fmt: str, flagged: bool, since: str | None, status: str | None,
+               bundle_id: str | None, whole_cluster: bool, output: str) -> None:
+    """Export one row per advert with its latest scan: id, url, source, kind, title, text,
+    lang, flagged, score, form, matches, first_seen, last_seen, status (and more).
+
+    With --status reviewed (or confirmed, dismissed, escalated, reopened): the reviewed
+    adverts with their verdict, analyst, time and note. With --bundle ID: a referral
+    bundle (zip) with texts, archived pages, SHA-256 manifest, matches and audit trail.
+
+    \b
+    Example:
+      redflag export --db adverts.db --format csv --flagged --since 2025-01-01 > flagged.csv
+      redflag export --db adverts.db --status escalated --format csv > escalated.csv
+      redflag export --db adverts.db --bundle ADVERT_ID --cluster -o referral.zip
+    """
+    if bundle_id is not None:
+        _bundle_export(ctx, db, bundle_id, whole_cluster, output)
+        return
+    if status is not None and status not in ("active", "gone"):
+        _review_export(ctx, db, fmt, status, output)
+        return
+    from .report import write_export
+    from .store import Store
+
+    with Store(_db_path(ctx, db, existing=True)) as store:
+        rows = store.export(flagged=True if flagged else None, since=since, status=status)
+        if output == "-":
+            count = write_export(rows, sys.stdout, fmt)
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                count = write_export(rows, out, fmt)
+    log.info("exported %d advert(s)", count)
+
+
+@cli.command("purge", context_settings=CONTEXT)
+@_db_option()
+@click.option("--older-than", "days", type=click.IntRange(min=0),
+              help="Days since an advert was last seen (default: setting retention_days).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def purge_cmd(ctx: click.Context, db: str | None, days: int | None, as_json: bool) -> None:
+    """Drop raw pages and texts of old adverts that were never flagged (nor reviewed),
+    keeping their hashes, dates and scores. Flagged adverts are kept.
+
+    \b
+    Example:
+      redflag purge --db adverts.db --older-than 90
+    """
+    from dataclasses import asdict
+
+    from .store import Store
+
+    settings = _settings(ctx)
+    with Store(_db_path(ctx, db, existing=True)) as store:
+        summary = store.purge(settings.retention_days if days is None else days)
+    if as_json:
+        _emit_json({"ok": True, **asdict(summary)})
+    else:
+        click.echo(f"purged {summary.adverts} advert texts, {summary.versions} versions and {summary.pages} pages "
+                   f"last seen before {summary.cutoff}; kept {summary.kept_flagged} old flagged or reviewed adverts")
+
+
+@cli.command("demo", context_settings=CONTEXT)
+@_db_option()
+@click.option("--top", type=click.IntRange(min=0), default=5, show_default=True, help="Flagged adverts to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def demo_cmd(ctx: click.Context, db: str | None, top: int, as_json: bool) -> None:
+    """Serve a demo board made from corpora/ on 127.0.0.1, crawl it twice (the second time
+    incrementally), scan, store, and show the figures, the top flagged adverts and the digest.
+    Offline; about half a minute.
+
+    \b
+    Example:
+      redflag demo
+      redflag demo --db demo.db --top 10
+    """
+    from .demo import run_demo
+
+    result = run_demo(_settings(ctx), db=db, top=top)
+    if as_json:
+        _emit_json(result.to_dict())
+        return
+    _print_demo(result.to_dict())
+
+
+def _print_demo(doc: dict[str, Any]) -> None:
+    first, second, labels = doc["first_crawl"], doc["second_crawl"], doc["labels"]
+    click.echo(f"Demo board {doc['board']}: {doc['adverts_served']} adverts from corpora/ (job and dating sections,"
+               " 4 layouts, legacy charsets without headers, JSON-LD, robots.txt, sitemap index)")
+    click.echo(f"first crawl:  {first['fetched']} pages, {first['adverts']['new']} adverts stored, "
+               f"{first['flagged']} flagged, errors: {first['errors'] or 'none'}")
+    click.echo(f"second crawl: {second['fetched']} pages, {second['not_modified']} answered 304, "
+               f"{second['counters'].get('extract/pages', 0)} re-extracted, {second['adverts']['new']} new")
+    click.echo("titles read exactly per layout: " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in doc["titles_ok"].items()))
+    click.echo(f"\nflagged {doc['flagged']} of {doc['stored']} adverts; against the corpus labels: "
+               f"{labels['tp']} red-flag adverts caught, {labels['fn']} missed, {labels['fp']} benign flagged, "
+               f"{labels['tn']} benign passed")
+    click.echo("per form: " + ", ".join(f"{k} {v}" for k, v in doc["per_form"].items()))
+    click.echo("per language (flagged/stored): " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in doc["per_lang"].items()))
+    for row in doc["top"]:
+        click.echo(f"\n{row['score']:.2f} {row['form']:<13} [{row['lang']}] {row['title']}\n    {row['url']}")
+        for m in row["evidence"]:
+            click.echo(f"    {m['rule']} {m['category']:<22} {m['text']!r}")
+    click.echo(f"\ndigest: {doc['digest']['html']}\ndatabase: {doc['db']} ({doc['seconds']} s)")
+
+
+# --- review, users, serve ---------------------------------------------------------------------
+REVIEW_STATUSES = ("confirmed", "dismissed", "escalated", "reopened")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _review_store(ctx: click.Context, db: str | None):  # type: ignore[no-untyped-def]
+    from . import review  # noqa: F401 - registers "reviewed adverts are kept" with retention
+    from .store import Store
+
+    return Store(_db_path(ctx, db, existing=True))
+
+
+def _cli_actor() -> str:
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+@cli.command("serve", context_settings=CONTEXT)
+@_db_option()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (put TLS in front).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--insecure-cookies", is_flag=True,
+              help="Send cookies without Secure, for plain HTTP; only allowed on a loopback --host.")
+@click.pass_context
+def serve_cmd(ctx: click.Context, db: str | None, host: str, port: int, insecure_cookies: bool) -> None:
+    """Serve the analysts' review web app (log in with an account from `redflag users add`).
+
+    Cookies are Secure by default: serve behind an HTTPS reverse proxy.
+
+    \b
+    Example:
+      redflag serve --db adverts.db --host 127.0.0.1 --port 8000
+    """
+    import uvicorn
+
+    from .review.app import create_app
+
+    if insecure_cookies and host not in LOOPBACK:
+        raise click.UsageError("--insecure-cookies is only allowed with a loopback --host (127.0.0.1, ::1)")
+    _review_store(ctx, db).close()  # fail early (exit 1) on a missing or unreadable database
+    app = create_app(_db_path(ctx, db), secure_cookies=not insecure_cookies)
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, server_header=False, log_level="warning")
+
+
+@cli.group(context_settings=CONTEXT)
+def users() -> None:
+    """Add, list and disable the analysts' accounts.
+
+    \b
+    Example:
+      printf '%s\\n' "$PASSWORD" | redflag users add anna --role analyst --password-stdin --db adverts.db
+    """
+
+
+@users.command("add", context_settings=CONTEXT)
+@click.argument("name")
+@click.option("--role", type=click.Choice(["analyst", "admin"]), default="analyst", show_default=True)
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from the first line of stdin.")
+@_db_option()
+@click.pass_context
+def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool, db: str | None) -> None:
+    """Create an account; the password comes from stdin, never from the command line.
+
+    \b
+    Example:
+      redflag users add anna --role analyst --password-stdin --db adverts.db < password.txt
+    """
+    from .review.auth import add_user
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    with _review_store(ctx, db) as store:
+        user = add_user(store, name, role, password, actor=_cli_actor())
+    click.echo(f"added {user.role} {user.name}")
+
+
+@users.command("list", context_settings=CONTEXT)
+@_db_option()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def users_list(ctx: click.Context, db: str | None, as_json: bool) -> None:
+    """List accounts with their role and whether they are disabled.
+
+    \b
+    Example:
+      redflag users list --db adverts.db --json
+    """
+    from .review.auth import list_users
+
+    with _review_store(ctx, db) as store:
+        rows = [u.to_dict() for u in list_users(store)]
+    if as_json:
+        _emit_json({"ok": True, "users": rows})
+        return
+    for u in rows:
+        click.echo(f"{u['name']:<24} {u['role']:<8} {'disabled' if u['disabled'] else 'active'}  since {u['created_at']}")
+
+
+@users.command("disable", context_settings=CONTEXT)
+@click.argument("name")
+@_db_option()
+@click.pass_context
+def users_disable(ctx: click.Context, name: str, db: str | None) -> None:
+    """Disable an account and end its sessions (its verdicts and audit rows stay).
+
+    \b
+    Example:
+      redflag users disable anna --db adverts.db
+    """
+    from .review.auth import disable_user
+
+    with _review_store(ctx, db) as store:
+        user = disable_user(store, name, actor=_cli_actor())
+    click.echo(f"disabled {user.name}")
+
+
+@cli.group(context_settings=CONTEXT)
+def review() -> None:
+    """Triage flagged adverts from the command line: the same verdicts as the web app.
+
+    \b
+    Example:
+      redflag review list --db adverts.db
+      redflag review set ADVERT_ID --status confirmed --note "same phone as 12" --user anna --db adverts.db
+    """
+
+
+def _advert_line(row: dict[str, Any]) -> str:
+    verdict = row.get("review") or "-"
+    return f"{row['score']:.2f}  {verdict:<10} {row['form']:<13} [{row['lang'] or '-'}] {row['id']}  {row['title']}"
+
+
+@review.command("list", context_settings=CONTEXT)
+@click.option("--status", type=click.Choice(["open", "reviewed", "all", *REVIEW_STATUSES]), default="open",
+              show_default=True, help="open: flagged and not reviewed (or reopened), as in the web queue.")
+@click.option("--sort", type=click.Choice(["score", "newest"]), default="score", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@_db_option()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def review_list(ctx: click.Context, status: str, sort: str, limit: int, db: str | None, as_json: bool) -> None:
+    """List adverts in the review queue, or those with a given verdict.
+
+    \b
+    Example:
+      redflag review list --status escalated --json --db adverts.db
+    """
+    from .review.queries import QueueFilter, queue
+
+    f = QueueFilter(sort=sort, verdict=status, flagged=status == "open")
+    with _review_store(ctx, db) as store:
+        page = queue(store, f, limit=limit)
+    if as_json:
+        _emit_json({"ok": True, "total": page.total, "adverts": page.rows})
+        return
+    for row in page.rows:
+        click.echo(_advert_line(row))
+    click.echo(f"{len(page.rows)} of {page.total}{'+' if page.total_capped else ''} advert(s)")
+
+
+@review.command("show", context_settings=CONTEXT)
+@click.argument("advert_id")
+@_db_option()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def review_show(ctx: click.Context, advert_id: str, db: str | None, as_json: bool) -> None:
+    """Show one advert: text, why it was flagged, linked adverts and verdicts.
+
+    \b
+    Example:
+      redflag review show ADVERT_ID --db adverts.db
+    """
+    from .review.linking import key_groups, near_duplicates
+    from .review.queries import advert_view
+
+    with _review_store(ctx, db) as store:
+        view = advert_view(store, advert_id)
+        keys = [{"kind": k.kind, "value": k.value, "adverts": k.count, "others": k.adverts}
+                for k in key_groups(store, advert_id)]
+        near = [{"id": i, "similarity": round(s, 3)} for i, s in near_duplicates(store, advert_id)]
+    a, scan = view.advert, view.scan or {}
+    if as_json:
+        _emit_json({"ok": True, "advert": {k: v for k, v in a.items() if k != "pk"}, "scan": scan,
+                    "verdicts": [v.to_dict() for v in view.history], "links": keys, "near_duplicates": near})
+        return
+    verdict = view.verdict.status if view.verdict else "none"
+    click.echo(f"{a['id']}  score {a['score']:.2f}  form {a['form']}  [{a['lang']}]  verdict {verdict}")
+    click.echo(f"{a['url'] or '-'}  source {a['source'] or '-'}  seen {a['first_seen']} .. {a['last_seen']} ({a['status']})")
+    click.echo(f"\n{view.full_text}\n")
+    for m in scan.get("matches", []):
+        click.echo(f"  {m['rule']} {m['category']:<22} w={m['weight']:.2f} {m['text']!r}  {m['source']}")
+    for k in keys:
+        click.echo(f"  link {k['kind']} {k['value']}: {k['adverts'] - 1} other advert(s)")
+    for n in near:
+        click.echo(f"  near-duplicate {n['id']} ({n['similarity']:.0%})")
+    for v in view.history:
+        click.echo(f"  {v.at}  {v.user:<12} {v.status:<10} {v.note}")
+
+
+@review.command("set", context_settings=CONTEXT)
+@click.argument("advert_id")
+@click.option("--status", required=True, type=click.Choice(REVIEW_STATUSES))
+@click.option("--note", default="", help="Optional note kept with the verdict.")
+@click.option("--user", "user_name", required=True, help="The analyst's account name (must exist and be enabled).")
+@_db_option()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def review_set(ctx: click.Context, advert_id: str, status: str, note: str, user_name: str, db: str | None,
+               as_json: bool) -> None:
+    """Record a verdict on an advert (appended to its history and to the audit log).
+
+    \b
+    Example:
+      redflag review set ADVERT_ID --status dismissed --note "lawful agency" --user anna --db adverts.db
+    """
+    from .review.audit import set_verdict
+    from .review.auth import get_user
+    from .review.errors import AuthError
+
+    with _review_store(ctx, db) as store:
+        user = get_user(store, user_name)
+        if user.disabled:
+            raise AuthError(f"user {user.name!r} is disabled")
+        verdict = set_verdict(store, advert_id, status, user.name, note, via=_cli_actor())
+    if as_json:
+        _emit_json({"ok": True, "verdict": verdict.to_dict()})
+    else:
+        click.echo(f"{verdict.advert_id}: {verdict.status} by {verdict.user} at {verdict.at}")
+
+
+@review.command("history", context_settings=CONTEXT)
+@click.argument("advert_id")
+@_db_option()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def review_history(ctx: click.Context, advert_id: str, db: str | None, as_json: bool) -> None:
+    """Every verdict on an advert and its audit trail, with user and time.
+
+    \b
+    Example:
+      redflag review history ADVERT_ID --json --db adverts.db
+    """
+    from .review.audit import audit_trail, verdict_history
+    from .review.queries import advert_row
+
+    with _review_store(ctx, db) as store:
+        advert_row(store, advert_id)
+        verdicts = [v.to_dict() for v in verdict_history(store, advert_id)]
+        audit = list(reversed(audit_trail(store, advert_id, limit=100_000)))
+    if as_json:
+        _emit_json({"ok": True, "id": advert_id, "verdicts": verdicts, "audit": audit})
+        return
+    for row in audit:
+        click.echo(f"{row['at']}  {row['user']:<12} {row['action']:<8} {json.dumps(row['detail'], ensure_ascii=False)}")
+
+
+@review.command("link", context_settings=CONTEXT)
+@_db_option()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def review_link(ctx: click.Context, db: str | None, as_json: bool) -> None:
+    """Bring near-duplicate signatures up to date (the web app also does this while it runs).
+
+    \b
+    Example:
+      redflag review link --db adverts.db
+    """
+    from .review.linking import sync_near_duplicates
+
+    with _review_store(ctx, db) as store:
+        done = sync_near_duplicates(store)
+    _emit_json({"ok": True, "adverts": done}) if as_json else click.echo(f"{done} advert(s) re-signed")
+
+
+@review.command("verify", context_settings=CONTEXT)
+@_db_option()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def review_verify(ctx: click.Context, db: str | None, as_json: bool) -> None:
+    """Check the audit log's hash chain (exit 1 if any row was altered).
+
+    \b
+    Example:
+      redflag review verify --db adverts.db
+    """
+    from .review.audit import verify_audit_chain
+
+    with _review_store(ctx, db) as store:
+        rows = verify_audit_chain(store)
+    _emit_json({"ok": True, "rows": rows}) if as_json else click.echo(f"audit log intact: {rows} row(s)")
+
+
+def _review_export(ctx: click.Context, db: str | None, fmt: str, status: str, output: str) -> None:
+    """`redflag export --status <verdict>`: reviewed adverts with their verdicts (see `export`)."""
+    from .review.bundle import export_rows, record_export, write_csv, write_jsonl
+
+    with _review_store(ctx, db) as store:
+        rows = export_rows(store, status)
+        writer = write_csv if fmt == "csv" else write_jsonl
+        if output == "-":
+            count = writer(rows, sys.stdout)
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                count = writer(rows, out)
+        record_export(store, _cli_actor(), fmt=fmt, status=status, rows=count)
+    log.info("exported %d reviewed advert(s)", count)
+
+
+def _bundle_export(ctx: click.Context, db: str | None, advert_id: str, whole_cluster: bool, output: str) -> None:
+    """`redflag export --bundle ID [--cluster]`: a referral bundle (zip) for one advert or its cluster."""
+    from .review.bundle import build_bundle
+    from .review.linking import cluster
+    from .review.queries import advert_row
+
+    with _review_store(ctx, db) as store:
+        advert_row(store, advert_id)
+        ids = cluster(store, advert_id).ids if whole_cluster else [advert_id]
+        bundle = build_bundle(store, ids, _cli_actor(), label="cluster" if whole_cluster else "advert")
+    if output == "-":
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in advert_id)[:60]
+        output = f"redflag-{'cluster' if whole_cluster else 'advert'}-{safe}.zip"
+    Path(output).write_bytes(bundle.data)
+    click.echo(f"{output}: {len(bundle.adverts)} advert(s), {bundle.files} files, sha256 {bundle.sha256}")
+
+
+# Every command that may purge must know that reviewed adverts are kept (see `scanner.review`).
+from . import review as _review_retention  # noqa: E402,F401
