@@ -93,7 +93,22 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def detect_sentences(text: str, hint: str | None = None, lingua_min_chars: int = 12) -> list[Sentence]:
     """Every sentence of `text` with its language (see the module docstring)."""
     sentences = [_detect_one(text, a, b, hint, lingua_min_chars) for a, b in split_sentences(text)]
-    return _fill_undecided(sentences, hint, text)
+    return _fill_undecided(_translit_vote(sentences, text), hint, text)
+
+
+def _translit_vote(sentences: list[Sentence], text: str) -> list[Sentence]:
+    """Latin-script Russian and Ukrainian share most short words, so one sentence says
+    little; the whole advert's function words decide between them for such sentences."""
+    translit = [s for s in sentences if s.method == "words" and s.lang in ("ru", "uk") and not _CYR.search(text[s.start:s.end])]
+    if not translit:
+        return sentences
+    words = [w for s in translit for w in _WORD.findall(text[s.start:s.end])]
+    ru = sum(w in FUNCTION_WORDS["ru"] and w not in FUNCTION_WORDS["uk"] for w in words)
+    uk = sum(w in FUNCTION_WORDS["uk"] and w not in FUNCTION_WORDS["ru"] for w in words)
+    if ru == uk:
+        return sentences
+    winner = "ru" if ru > uk else "uk"
+    return [Sentence(s.start, s.end, winner, s.confidence, s.method) if s in translit else s for s in sentences]
 
 
 def _detect_one(text: str, start: int, end: int, hint: str | None, lingua_min_chars: int) -> Sentence:
