@@ -47,13 +47,15 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
                     "ona oni vse kogda esli ili uzhe eshche ochen mozhno nuzhno nuzhen nuzhna budet est net "
                     "privet ishchu ishu zhivu devushku let goda dom dnya ko iz pro pod pri ob zhe li "
                     "platim kazhdyy kazhdyj studentov podrabotka pishi lichku lichnye tebe moy moya svoj "
-                    "svoy kotoryy kotoraya takzhe rabotat zarabotok dengi".split()),
+                    "svoy kotoryy kotoraya takzhe rabotat zarabotok dengi ishchem nado nuzhen nuzhna tolko srazu "
+                    "dokumenty voditel voditelej mashinu nashe nash vash svyaz evropy evrope".split()),
     "uk": frozenset("i ta v u na z po za vid do dlia dlya ne bez robota roboty robotu my vy tse shcho yak "
                     "zhytlo oplata dosvidu dosvid terminovo divchata potribni tilky pyshit telefonuite "
                     "den misiats hodyna yevro ya meni mene ty vin vona vony koly yakshcho abo vzhe shche "
                     "duzhe mozhna treba potribno bude ye pryvit shukayu zhyvu divchynu rokiv rik dim vid "
                     "pid pry ale chy platymo kozhen kozhnyi studentiv pidrobitok pyshy dzvony osobysti "
-                    "miy moya sviy yaka yakyi takozh pratsiuvaty zarobitok hroshi".split()),
+                    "miy moya sviy yaka yakyi takozh pratsiuvaty zarobitok hroshi shukayemo treba potriben potribna "
+                    "tilky odrazu dokumenty vodiy mashynu nashe nash vash zvyazok yevropy mizh".split()),
 }
 # Cyrillic function words that tell Russian from Ukrainian when no distinctive letter does
 # (shared words such as "в", "на", "при" are left out on purpose).
@@ -105,10 +107,18 @@ def _translit_vote(sentences: list[Sentence], text: str) -> list[Sentence]:
     words = [w for s in translit for w in _WORD.findall(text[s.start:s.end])]
     ru = sum(w in FUNCTION_WORDS["ru"] and w not in FUNCTION_WORDS["uk"] for w in words)
     uk = sum(w in FUNCTION_WORDS["uk"] and w not in FUNCTION_WORDS["ru"] for w in words)
-    if ru == uk:
-        return sentences
-    winner = "ru" if ru > uk else "uk"
-    return [Sentence(s.start, s.end, winner, s.confidence, s.method) if s in translit else s for s in sentences]
+    winner = ("ru" if ru > uk else "uk") if ru != uk else None
+
+    def fix(s: Sentence) -> Sentence:
+        if s in translit and winner:
+            return Sentence(s.start, s.end, winner, s.confidence, s.method)
+        # lingua calls short transliterated Russian "other"; in a transliterated advert an
+        # all-ASCII "other" sentence is one more transliterated sentence.
+        if s.lang == "other" and s.method == "lingua" and text[s.start:s.end].isascii():
+            return Sentence(s.start, s.end, winner or translit[0].lang, 0.4, "advert")
+        return s
+
+    return [fix(s) for s in sentences]
 
 
 def _detect_one(text: str, start: int, end: int, hint: str | None, lingua_min_chars: int) -> Sentence:
@@ -142,6 +152,13 @@ def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | 
     (best, top), (_, second) = ranked[0], ranked[1]
     if (top >= 2 and top >= 2 * second) or (top == 1 and second == 0 and len(words) <= 6):
         return Sentence(start, end, best, min(0.9, 0.5 + 0.1 * top), "words")
+    if "ru" in scores and "en" in scores:
+        # Latin-script Russian/Ukrainian: the two share most short words, so they are
+        # counted together against English and Latvian; the advert-wide vote
+        # (_translit_vote) then picks between them. lingua would call them "other".
+        slav = sum(w in FUNCTION_WORDS["ru"] or w in FUNCTION_WORDS["uk"] for w in words)
+        if slav >= 2 and slav > 2 * max(scores["en"], scores["lv"]):
+            return Sentence(start, end, "ru" if scores["ru"] >= scores["uk"] else "uk", 0.5, "words")
     if hint in langs:
         return Sentence(start, end, hint, 0.5, "hint")
     cyrillic = langs == ("ru", "uk")
