@@ -112,18 +112,21 @@ class RawEvidence:
     ages: tuple[AgeLimit, ...]
     employer_id: str | None
     company_form: bool
+    identity_spans: tuple[tuple[int, int], ...] = ()  # where the employer is identified
 
 
 def extract_evidence(text: str) -> RawEvidence:
     """Read contacts, pay, ages and employer identity from normalized (lower-case) text."""
-    reg = _REG_NUMBER.search(text)
-    employer_id = next((g for g in reg.groups() if g), None) if reg else None
+    regs = list(_REG_NUMBER.finditer(text))
+    employer_id = next((g for g in regs[0].groups() if g), None) if regs else None
+    forms = list(_COMPANY_FORM.finditer(text))
     return RawEvidence(
         contacts=tuple(sorted(extract_contacts(text), key=lambda c: (c.start, c.end))),
         pay=tuple(extract_pay(text)),
         ages=tuple(extract_ages(text)),
         employer_id=employer_id,
-        company_form=_COMPANY_FORM.search(text) is not None,
+        company_form=bool(forms),
+        identity_spans=tuple((m.start(), m.end()) for m in (*regs, *forms)),
     )
 
 

@@ -102,12 +102,15 @@ def _translit_vote(sentences: list[Sentence], text: str) -> list[Sentence]:
     """Latin-script Russian and Ukrainian share most short words, so one sentence says
     little; the whole advert's function words decide between them for such sentences."""
     translit = [s for s in sentences if s.method == "words" and s.lang in ("ru", "uk") and not _CYR.search(text[s.start:s.end])]
-    if not translit:
+    cyrillic = [s.lang for s in sentences if s.lang in ("ru", "uk") and _CYR.search(text[s.start:s.end])]
+    if not translit and not cyrillic:
         return sentences
     words = [w for s in translit for w in _WORD.findall(text[s.start:s.end])]
     ru = sum(w in FUNCTION_WORDS["ru"] and w not in FUNCTION_WORDS["uk"] for w in words)
     uk = sum(w in FUNCTION_WORDS["uk"] and w not in FUNCTION_WORDS["ru"] for w in words)
     winner = ("ru" if ru > uk else "uk") if ru != uk else None
+    if winner is None and not translit:  # a Latin line in a Cyrillic advert: the advert's language
+        winner = max(("ru", "uk"), key=cyrillic.count)
 
     def fix(s: Sentence) -> Sentence:
         if s in translit and winner:

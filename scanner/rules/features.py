@@ -16,16 +16,27 @@ MESSENGER_KINDS = ("telegram", "whatsapp", "viber", "signal")
 Hit = tuple[int, int, str]
 
 
+PAY_HIGH_MONTHLY_EUR = 3500.0
+
+
 @dataclass(frozen=True, slots=True)
 class FeatureInput:
     norm: NormText
     evidence: RawEvidence
     kind: str
     fields: Mapping[str, str]
+    # Sentences (normalized spans) where a text rule fired. What a lure sentence says
+    # about pay or the employer is no lawful statement of them, so the "missing" features
+    # only count pay and identity found elsewhere; adding a red-flag sentence can
+    # therefore never remove a "missing" finding, and scores stay monotone.
+    tainted: tuple[tuple[int, int], ...] = ()
+
+    def clean(self, start: int) -> bool:
+        return not any(a <= start < b for a, b in self.tainted)
 
 
 def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
-    threshold = params.get("monthly_eur", 3500.0)
+    threshold = params.get("monthly_eur", PAY_HIGH_MONTHLY_EUR)
     return [(p.start, p.end, f"pay of about {p.monthly_eur:,.0f} EUR a month (threshold {threshold:,.0f})")
             for p in x.evidence.pay if p.monthly_eur >= threshold]
 
@@ -52,15 +63,18 @@ def obfuscated_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit
 
 
 def missing_employer(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
-    if x.kind != "job" or x.evidence.employer_id or x.evidence.company_form or x.fields.get("employer"):
+    identified = any(x.clean(a) for a, _ in x.evidence.identity_spans)
+    if x.kind != "job" or identified or x.fields.get("employer"):
         return []
     return [(0, 0, "no employer name with a company form and no registration number")]
 
 
 def missing_pay(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
-    if x.kind != "job" or x.evidence.pay or x.fields.get("pay"):
+    """A plausible pay figure outside the lure sentences; an unrealistic one is no pay range."""
+    stated = any(x.clean(p.start) and p.monthly_eur < PAY_HIGH_MONTHLY_EUR for p in x.evidence.pay)
+    if x.kind != "job" or stated or x.fields.get("pay"):
         return []
-    return [(0, 0, "no pay amount or range stated")]
+    return [(0, 0, "no plausible pay amount or range stated outside the lure")]
 
 
 FEATURES: dict[str, Callable[[FeatureInput, Mapping[str, float]], list[Hit]]] = {

@@ -10,8 +10,9 @@ assembled from term hits in plain Python, within a sentence and a token window.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import spacy
@@ -164,7 +165,8 @@ class Matcher:
             for slot in self._slots.get(label, ()):
                 by_slot[(slot.ref, slot.group)].append((start, end))
         hits = self._combine(doc, by_slot, token_sent, kind)
-        return hits + self._features(evidence_input, kind, advert_lang)
+        return hits + self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences)), kind,
+                                     advert_lang)
 
     def _assign_keys(self, doc: spacy.tokens.Doc, sentences: list[Sentence]) -> list[int]:
         arr = doc.to_array([ORTH, IDX])
@@ -246,6 +248,13 @@ class Matcher:
                 for a, b, reason in FEATURES[pattern.feature](x, dict(pattern.params)):
                     out.append(Hit(rule, lang, a, b, weight, f"feature {pattern.feature}: {reason}"))
         return out
+
+
+def _sentences_with(hits: list[Hit], sentences: list[Sentence]) -> tuple[tuple[int, int], ...]:
+    """Spans of the sentences in which a text rule fired."""
+    starts = [s.start for s in sentences]
+    found = {sentences[max(0, bisect_right(starts, h.start) - 1)] for h in hits} if sentences else set()
+    return tuple(sorted((s.start, s.end) for s in found))
 
 
 def _runs_on(rule: Rule, kind: str) -> bool:
