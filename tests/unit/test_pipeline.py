@@ -45,3 +45,35 @@ def test_empty_and_whitespace_text(scanner) -> None:
     for text in ("", "   \n\t", "😀😀😀", "12345"):
         result = scanner.scan(Advert(id="e", text=text))
         assert not result.flagged
+
+
+def test_warning_frame_lowers_quoted_lures(scanner) -> None:
+    lure = "Pasi atstāsi pie mums glabāšanā, ceļu apmaksājam, atstrādāsi no algas."
+    warning = "Uzmanieties: ja jums piedāvā darbu, kur pasi atstāsi pie viņiem glabāšanā, nepiekrītiet."
+    a = scanner.scan(Advert(id="a", text=lure, kind="job", lang="lv"))
+    b = scanner.scan(Advert(id="b", text=warning, kind="job", lang="lv"))
+    retention = [f for f in b.findings if f.category == "document_retention"]
+    assert any(f.category == "document_retention" for f in a.findings)
+    assert all("CX01" in f.reason for f in retention)
+    assert b.score.value < a.score.value
+
+
+def test_a_flagging_combination_stands_in_for_a_second_category(scanner) -> None:
+    text = "Fiktīvas laulības par 3000 eiro, ceļš uz Īriju un dzīvošana apmaksāta."
+    result = scanner.scan(Advert(id="m", text=text, kind="dating", lang="lv"))
+    assert {c.id for c in result.score.combinations} >= {"CB05"}
+    assert result.flagged and result.score.form == "marriage"
+
+
+def test_pay_inside_a_lure_sentence_is_no_pay_statement(scanner) -> None:
+    lure_only = scanner.scan(Advert(id="p", text="Darbs Norvēģijā. Alga 6000 EUR, dzīvoklis bez maksas.", kind="job"))
+    honest = scanner.scan(Advert(id="q", text="Darbs Norvēģijā. Alga 1800–2100 EUR bruto mēnesī.", kind="job"))
+    assert "missing_pay" in {f.category for f in lure_only.findings}
+    assert "missing_pay" not in {f.category for f in honest.findings}
+
+
+def test_forced_begging_is_its_own_form(scanner) -> None:
+    text = ("Благотворительный проект приглашает людей с инвалидностью на работу в Германии: сбор пожертвований "
+            "на улицах с табличкой. Проезд и жильё обеспечиваем, документы хранит наш сопровождающий.")
+    result = scanner.scan(Advert(id="b", text=text, kind="job"))
+    assert result.flagged and result.score.form == "begging_crime"
