@@ -1,6 +1,6 @@
 """Extraction speed on a realistic ~60 KB Latvian board advert page, one core.
 
-    .venv/bin/python benchmarks/extract_bench.py [--seconds 3] [--pages 40]
+    .venv/bin/python -m benchmarks extract [--seconds 3] [--pages 40] [--strict]
 
 Prints pages per CPU second for `extract_page` (decode, parse, JSON-LD, chrome removal, densest
 block, fields, links, pagination) beside baselines: BeautifulSoup + lxml
@@ -95,16 +95,18 @@ def results(pages: list[bytes]) -> list[FetchResult]:
 def rates(contenders: dict[str, Callable[[int], object]], count: int, seconds: float) -> dict[str, float]:
     """Pages per CPU second of this process for each contender, cycling through `count`
     pages. CPU time, not wall time, so other processes on the machine do not count; the
-    contenders take turns in short rounds so cache and frequency effects hit all alike."""
+    contenders take turns in slices of ~0.25 s so load and frequency changes hit all alike."""
     done = dict.fromkeys(contenders, 0)
     spent = dict.fromkeys(contenders, 0.0)
-    while min(spent.values()) < seconds:
+    while any(t < seconds for t in spent.values()):
         for name, work in contenders.items():
+            if spent[name] >= seconds:
+                continue
             start = time.process_time()
-            for _ in range(count):
+            while (elapsed := time.process_time() - start) < 0.25:
                 work(done[name] % count)
                 done[name] += 1
-            spent[name] += time.process_time() - start
+            spent[name] += elapsed
     return {name: done[name] / spent[name] for name in contenders}
 
 
@@ -112,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
     parser.add_argument("--pages", type=int, default=40, help="distinct pages to cycle through")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when extract_page misses the target")
     args = parser.parse_args(argv)
     pages = [build_page(seed) for seed in range(args.pages)]
     fetched = results(pages)
@@ -132,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:32s} {value:8.1f} pages/s   {value / soup:5.1f}x BeautifulSoup   {value / ours:5.2f}x extract_page")
     verdict = "meets" if ours >= TARGET else "MISSES"
     print(f"extract_page {verdict} the target of {TARGET:.0f} pages/s per core ({ours:.0f} pages/s)")
-    return 0 if ours >= TARGET else 1
+    return 1 if args.strict and ours < TARGET else 0  # timings fail a run only when asked to
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ _TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]*)")
 _FLAT = frozenset({b"br", b"img", b"input", b"meta", b"link", b"hr", b"area", b"base", b"col", b"embed",
                    b"param", b"source", b"track", b"wbr", b"p", b"li", b"td", b"th", b"tr", b"option",
                    b"dt", b"dd", b"script", b"style"})
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13))
 MIN_ADVERT_CHARS = 120
 MAX_LINK_DENSITY = 0.35
 MIN_LISTING_LINKS = 6
@@ -175,7 +176,7 @@ def _check_body(body: bytes, url: str, content_type: str) -> None:
     if "utf-16" in content_type.lower() or body[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return
     head = body[:4096]
-    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    control = len(head.translate(None, _NOT_CONTROL))
     if control > 0.1 * len(head):
         raise ExtractError(f"{url}: body looks binary ({control} control bytes in the first {len(head)}), not HTML")
     if body.count(b"<") > _DEPTH_CHECK_TAGS and (depth := _nesting(body)) > MAX_DEPTH:

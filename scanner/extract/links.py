@@ -31,9 +31,11 @@ _NEXT_TEXT = re.compile(
     r"^\W*(?:nākam\w*|nākoš\w*|tālāk|следующ\w*|далее|вперед|вперёд|наступн\w*|далі|next|older)\b\W*"
     r"(?:lapa|lappuse|страница|сторінка|page)?\W*$|^[»›→>]{1,2}$", re.I)
 _NEXT_LABEL = re.compile(r"^\W*(?:nākam|nākoš|следующ|наступн|next)", re.I)
-# Links in a pager: pagination, pager, pages, paging, page-numbers. Case-sensitive on
-# purpose: lexbor's case-insensitive attribute matching costs more than the parse.
-_PAGER = "[class*=pag] a[href], [id*=pag] a[href], [aria-label*=pag] a[href], [class*=navi] a[href]"
+# Links in a pager (pagination, pager, paging; WordPress's page-numbers). Case-sensitive
+# and without a bare "pag", which every "page-wrapper" has: lexbor's attribute matching
+# costs about half a parse, and each candidate costs a text() call.
+_PAGER = ("[class*=paginat] a[href], [class*=pager] a[href], [class*=paging] a[href], [id*=paginat] a[href], "
+          "[id*=pager] a[href], a[class*=page-numbers][href]")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -95,7 +97,7 @@ def selector_links(tree: LexborHTMLParser, page_url: str, base: str, source: Sou
 
 def next_pages(tree: LexborHTMLParser, page_url: str, base: str, source: Source) -> tuple[str, ...]:
     """Pagination links: the source's `next_selector`; else rel=next and the links of a
-    pager (``class*=pag``) whose text is a page number or a "next" word."""
+    pager whose text is a page number or a "next" word."""
     if source.next_selector:
         return _urls(_hrefs(tree.css(source.next_selector)), page_url, base, source)
     found = _urls(_hrefs(tree.css("link[rel~=next i][href], a[rel~=next i][href]")), page_url, base, source)
