@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks` runs every *_bench.py with a main(); see README.md."""
