@@ -26,18 +26,24 @@ def category_scores(findings: Iterable[Finding]) -> dict[str, CategoryScore]:
     return {c: CategoryScore(c, w, tuple(sorted(rules[c]))) for c, w in best.items()}
 
 
+# A category whose strongest hit a negation or warning frame damped below this is still
+# explained and still adds its small weight, but no longer counts as an indicator that is
+# present (for the indicator count and for combinations).
+PRESENT = 0.09
+
+
 def score_advert(findings: Iterable[Finding], ruleset: RuleSet, *, threshold: float = 0.5,
                  min_categories: int = 2) -> Score:
     findings = list(findings)
     cats = category_scores(findings)
     context_only = {c for c in cats if ruleset.categories[c].context_only}
-    real = [c for c in cats if c not in context_only]
+    real = [c for c in cats if c not in context_only and cats[c].weight >= PRESENT]
     counted = [cats[c] for c in cats if real and (c in real or c in context_only)]
     rest = 1.0
     for c in counted:
         rest *= 1.0 - c.weight
     value = 1.0 - rest if counted else 0.0
-    present = set(cats)
+    present = {c for c in cats if cats[c].weight >= PRESENT}
     combos = tuple(
         Combination(cb.id, cb.title, cb.all + tuple(c for c in cb.any if c in present), cb.bonus, cb.flag)
         for cb in ruleset.combinations
@@ -46,7 +52,7 @@ def score_advert(findings: Iterable[Finding], ruleset: RuleSet, *, threshold: fl
     value = min(1.0, value + sum(c.bonus for c in combos))
     # A combination marked `flag` is itself several indicators (e.g. money offered for a
     # marriage plus a paid trip), so it may stand in for the category count.
-    flagged = value >= threshold and (len(real) >= min_categories or any(c.flag for c in combos))
+    flagged = value >= threshold - 1e-9 and (len(real) >= min_categories or any(c.flag for c in combos))
     form_scores = {form: 0.0 for form in FORMS}
     for c in counted:
         for form, affinity in ruleset.categories[c.category].forms.items():

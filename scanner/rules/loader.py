@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -47,6 +47,8 @@ class GlobalContext:
     factor: float
     window: int
     terms: Mapping[str, tuple[str, ...]]  # per language
+    scope: str = "sentence"  # "sentence": near the hit; "advert": anywhere, with min_terms distinct terms
+    min_terms: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,8 @@ class _GlobalContextModel(BaseModel):
     factor: float = Field(..., ge=0.0, le=3.0)
     window: int = Field(10, ge=0, le=40)
     near: dict[str, list[str]]
+    scope: Literal["sentence", "advert"] = "sentence"
+    min_terms: int = Field(1, ge=1, le=10)
 
 
 def _load_contexts(root: Path, problems: list[str]) -> tuple[GlobalContext, ...]:
@@ -106,7 +110,8 @@ def _load_contexts(root: Path, problems: list[str]) -> tuple[GlobalContext, ...]
         bad = [lang for lang in m.near if lang not in ("lv", "ru", "uk", "en")]
         if bad:
             problems.append(f"{path}: {m.id}: unknown languages {bad}")
-        out.append(GlobalContext(m.id, m.title, m.factor, m.window, {k: tuple(v) for k, v in m.near.items()}))
+        out.append(GlobalContext(m.id, m.title, m.factor, m.window, {k: tuple(v) for k, v in m.near.items()},
+                                 m.scope, m.min_terms))
     return tuple(out)
 
 

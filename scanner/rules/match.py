@@ -102,13 +102,18 @@ class Matcher:
         self._global_refs: dict[str, list[int]] = defaultdict(list)  # lang -> refs
         for rule in ruleset.active:
             self._compile(rule)
+        self._advert_refs: list[int] = []
         for gctx in ruleset.contexts:
             self._refs.append(_GlobalRef(gctx))
             ref = len(self._refs) - 1
+            if gctx.scope == "advert":
+                self._advert_refs.append(ref)
             for lang, terms in gctx.terms.items():
-                self._global_refs[lang].append(ref)
-                for term in terms:
-                    self._add_term(term, lang, _Slot(ref, 0))
+                if gctx.scope == "sentence":
+                    self._global_refs[lang].append(ref)
+                for i, term in enumerate(terms):
+                    # advert frames count distinct terms: each term gets its own group number
+                    self._add_term(term, lang, _Slot(ref, i if gctx.scope == "advert" else 0))
 
     # --- compiling -------------------------------------------------------------
     def term_keys(self, term: str, lang: str) -> tuple[str, ...]:
@@ -164,7 +169,7 @@ class Matcher:
                 continue
             for slot in self._slots.get(label, ()):
                 by_slot[(slot.ref, slot.group)].append((start, end))
-        hits = self._combine(doc, by_slot, token_sent, kind)
+        hits = self._advert_frames(self._combine(doc, by_slot, token_sent, kind), by_slot)
         return hits + self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences)), kind,
                                      advert_lang)
 
@@ -234,6 +239,17 @@ class Matcher:
                     notes.append(f"{gctx.id} ×{gctx.factor:g} ({gctx.title.split(':')[0].lower()})")
                     break
         return min(weight, 1.0), ("; " + "; ".join(notes) if notes else "")
+
+    def _advert_frames(self, hits: list[Hit], by_slot: dict[tuple[int, int], list[tuple[int, int]]]) -> list[Hit]:
+        """Frames that change every text hit when enough of their terms occur anywhere in
+        the advert (an NGO or police warning that quotes several lures)."""
+        for ref in self._advert_refs:
+            gctx = self._refs[ref].context  # type: ignore[union-attr]
+            distinct = sum(1 for (r, _g) in by_slot if r == ref)
+            if distinct >= gctx.min_terms:
+                note = f"; {gctx.id} ×{gctx.factor:g} ({gctx.title.split(':')[0].lower()})"
+                hits = [replace(h, weight=h.weight * gctx.factor, reason=h.reason + note) for h in hits]
+        return hits
 
     def _features(self, x: FeatureInput, kind: str, advert_lang: str) -> list[Hit]:
         out = []
