@@ -77,3 +77,23 @@ def test_forced_begging_is_its_own_form(scanner) -> None:
             "на улицах с табличкой. Проезд и жильё обеспечиваем, документы хранит наш сопровождающий.")
     result = scanner.scan(Advert(id="b", text=text, kind="job"))
     assert result.flagged and result.score.form == "begging_crime"
+
+
+def test_an_awareness_text_quoting_several_lures_is_not_flagged(scanner) -> None:
+    text = ("Памятка: как распознать опасную вакансию. Насторожиться стоит, если вам пишут: «дорогу оплатим, потом "
+            "рассчитаешься», «паспорт на время оформления оставишь у бригадира», «за бронь места — небольшой взнос». "
+            "Настоящий работодатель называет фирму и даёт договор до выезда. Сообщите в полицию по 112.")
+    result = scanner.scan(Advert(id="w", text=text, kind="job"))
+    assert not result.flagged
+    assert any("CX02" in f.reason for f in result.findings)
+
+
+def test_damped_categories_do_not_count_as_present(ruleset) -> None:
+    from scanner.models import Finding
+    from scanner.score import score_advert
+
+    def f(cat: str, w: float) -> Finding:
+        return Finding("RF9999", cat, 0, 1, "x", "ru", w, w, "t", "https://example.org")
+
+    assert not score_advert([f("upfront_fee", 0.08), f("document_retention", 0.08), f("debt_advance", 0.08)],
+                            ruleset).flagged
