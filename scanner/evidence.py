@@ -40,7 +40,7 @@ _ODD_SEP = re.compile(r"[~*_|·•#=]")
 
 _MESSENGERS = {
     "telegram": r"telegram|телеграм\w*|телеграмм\w*|телеге|телега|tg|тг|телега",
-    "whatsapp": r"whats\s?app|whatsap|watsapp|watsap|вотсап\w*|ватсап\w*|вацап\w*|воцап\w*|вотс\s?ап",
+    "whatsapp": r"whats\s?app|whatsap|watsapp|watsap|vatsap\w*|vacap\w*|vocap\w*|вотсап\w*|ватсап\w*|вацап\w*|воцап\w*|вотс\s?ап",
     "viber": r"viber|вайбер\w*|вайбере|вибер\w*",
     "signal": r"signal(?=\s*[:@+\d])",
 }

@@ -161,7 +161,8 @@ def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | 
         # (_translit_vote) then picks between them. lingua would call them "other".
         slav = sum(w in FUNCTION_WORDS["ru"] or w in FUNCTION_WORDS["uk"] for w in words)
         if slav >= 2 and slav > 2 * max(scores["en"], scores["lv"]):
-            return Sentence(start, end, "ru" if scores["ru"] >= scores["uk"] else "uk", 0.5, "words")
+            pick = hint if hint in ("ru", "uk") else "ru" if scores["ru"] >= scores["uk"] else "uk"
+            return Sentence(start, end, pick, 0.5, "words")
     if hint in langs:
         return Sentence(start, end, hint, 0.5, "hint")
     cyrillic = langs == ("ru", "uk")

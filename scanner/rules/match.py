@@ -169,9 +169,9 @@ class Matcher:
                 continue
             for slot in self._slots.get(label, ()):
                 by_slot[(slot.ref, slot.group)].append((start, end))
-        hits = self._advert_frames(self._combine(doc, by_slot, token_sent, kind), by_slot)
-        return hits + self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences)), kind,
-                                     advert_lang)
+        hits = self._combine(doc, by_slot, token_sent, kind)
+        features = self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences)), kind, advert_lang)
+        return self._advert_frames(hits + features, by_slot)
 
     def _assign_keys(self, doc: spacy.tokens.Doc, sentences: list[Sentence]) -> list[int]:
         arr = doc.to_array([ORTH, IDX])
