@@ -81,3 +81,14 @@ def test_near_duplicates_never_straddle_the_split() -> None:
             assert len(parts) == 1, [rows[i]["id"] for i in cl]
         dev, test = split(rows)
         assert {r["id"] for r in test} == test_ids  # the committed split is the function's split
+
+
+def test_extra_dev_adverts_have_no_near_duplicates_in_the_test_part() -> None:
+    from scanner.corpus import NEAR_DUP, jaccard, shingles
+
+    test = [r for p in sorted((ROOT / "corpora" / "test").glob("*.jsonl")) for r in read_jsonl(p)]
+    extra = [r for p in sorted((ROOT / "corpora").glob("extra*/*.jsonl")) for r in read_jsonl(p)]
+    test_sh = [shingles(str(r.get("title", "")) + " " + str(r["text"])) for r in test]
+    for r in extra:
+        sh = shingles(str(r.get("title", "")) + " " + str(r["text"]))
+        assert all(jaccard(sh, t) < NEAR_DUP for t in test_sh), r["id"]
