@@ -66,7 +66,7 @@ _LV_DIGRAPH_MAP = {"sh": "s", "ch": "c", "zh": "z", "lj": "l", "nj": "n", "gj": 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 
 _ENDINGS = {
-    "lv": ["asiet", "esiet", "isiet", "ajiem", "ejiem", "asim", "esim", "isim", "ajam", "ejam", "ajai", "ejai",
+    "lv": ["asimies", "esimies", "isimies", "amies", "aties", "asiet", "esiet", "isiet", "ajiem", "ejiem", "asim", "esim", "isim", "ajam", "ejam", "ajai", "ejai",
            "ajos", "ejos", "ajas", "ejas", "ties", "iem", "ais", "aja", "eja", "aju", "eju", "ei", "im",
            "ies", "ajs", "ejs", "am", "as", "ai", "os", "ie", "es", "em", "is", "us", "um", "a", "e", "i",
            "o", "s", "u"],
