@@ -168,10 +168,18 @@ class BoardServer:
         self.pages[path] = Page.of((status, headers or {"Content-Type": "text/html; charset=utf-8"}, body))
         return self.url(path)
 
-    def requests_to(self, prefix: str) -> list[LoggedRequest]:
-        """Logged requests whose path and query start with `prefix`, oldest first."""
-        with self._lock:
-            return [r for r in self.log if r.target.startswith(prefix)]
+    def requests_to(self, prefix: str, settle: float = 2.0) -> list[LoggedRequest]:
+        """Logged requests whose path and query start with `prefix`, oldest first.
+
+        A client can hold the whole answer before the handler thread has noted how it ended,
+        so wait (at most `settle` seconds) until every matching request is marked finished."""
+        deadline = time.monotonic() + settle
+        while True:
+            with self._lock:
+                found = [r for r in self.log if r.target.startswith(prefix)]
+            if all(r.finished for r in found) or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.005)
 
     def advert_urls(self, kind: str = "job") -> list[str]:
         return [self.url(f"/{section(kind)}/{a.id}.html") for a in self.adverts if a.kind == kind]
