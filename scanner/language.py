@@ -25,6 +25,8 @@ _SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+(?=\s|$)|\n|$)")
 _WORD = re.compile(r"[^\W\d_]+")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _LAT = re.compile(r"[a-z\u00c0-\u024f]")
+_CYR_RUN = re.compile(r"[\u0400-\u04ff]+")
+_LAT_RUN = re.compile(r"[a-z\u00c0-\u024f]+")
 _UK_LETTERS = re.compile(r"[іїєґ]")
 _RU_LETTERS = re.compile(r"[ыэъё]")
 _LV_LETTERS = re.compile(r"[āčēģīķļņšūž]")
@@ -87,8 +89,9 @@ class Sentence:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in _SENTENCE.finditer(text):
-        if m.end() > m.start() and text[m.start():m.end()].strip():
-            spans.append((m.start(), m.end()))
+        span = m.span()
+        if span[1] > span[0] and not m.group().isspace():
+            spans.append(span)
     return spans
 
 
@@ -96,6 +99,11 @@ def detect_sentences(text: str, hint: str | None = None, lingua_min_chars: int =
     """Every sentence of `text` with its language (see the module docstring)."""
     sentences = [_detect_one(text, a, b, hint, lingua_min_chars) for a, b in split_sentences(text)]
     return _fill_undecided(_translit_vote(sentences, text), hint, text)
+
+
+def _count(run: re.Pattern[str], s: str) -> int:
+    """Characters of a class in `s`, counted by runs of it: one string per word, not per letter."""
+    return sum(map(len, run.findall(s)))
 
 
 def _translit_vote(sentences: list[Sentence], text: str) -> list[Sentence]:
@@ -126,8 +134,8 @@ def _translit_vote(sentences: list[Sentence], text: str) -> list[Sentence]:
 
 def _detect_one(text: str, start: int, end: int, hint: str | None, lingua_min_chars: int) -> Sentence:
     s = text[start:end]
-    cyr = len(_CYR.findall(s))
-    lat = len(_LAT.findall(s))
+    cyr = _count(_CYR_RUN, s)
+    lat = _count(_LAT_RUN, s)
     if not cyr and not lat:
         other = any(ch.isalpha() for ch in s)
         return Sentence(start, end, "other" if other else "", 1.0 if other else 0.0, "script")
@@ -148,9 +156,9 @@ def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | 
               lingua_min_chars: int) -> Sentence:
     words = _WORD.findall(s)
     if langs == ("ru", "uk"):
-        scores = {lang: sum(w in CYRILLIC_WORDS[lang] for w in words) for lang in langs}
+        scores = {lang: sum(map(CYRILLIC_WORDS[lang].__contains__, words)) for lang in langs}
     else:
-        scores = {lang: sum(w in FUNCTION_WORDS[lang] for w in words) for lang in langs}
+        scores = {lang: sum(map(FUNCTION_WORDS[lang].__contains__, words)) for lang in langs}
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     if (top >= 2 and top >= 2 * second) or (top == 1 and second == 0 and len(words) <= 6):
@@ -200,7 +208,7 @@ def _fill_undecided(sentences: list[Sentence], hint: str | None, text: str = "")
             out.append(s)
             continue
         seg = text[s.start:s.end]
-        cyrillic = bool(text) and len(_CYR.findall(seg)) > len(_LAT.findall(seg))
+        cyrillic = bool(text) and _count(_CYR_RUN, seg) > _count(_LAT_RUN, seg)
         fits = ("ru", "uk") if cyrillic else ("lv", "ru", "uk", "en")
         prev = next((x.lang for x in reversed(out) if x.lang in fits), None)
         nxt = next((x.lang for x in sentences[i + 1:] if x.lang in fits), None)

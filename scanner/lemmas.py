@@ -57,6 +57,7 @@ _TO_CYR = {
            ("3", "з"), ("0", "о")],
 }
 _TO_CYR_RE = {lang: re.compile("|".join(re.escape(a) for a, _ in table)) for lang, table in _TO_CYR.items()}
+_TO_CYR_MAP = {lang: dict(table) for lang, table in _TO_CYR.items()}
 
 _UK_H = re.compile(r"(?<![sczk])h")
 _SOFT_BEFORE_IOTATED = re.compile(r"(?<=[bdfklmnprstvz])(ye|yo|yu|ya)")
@@ -128,7 +129,7 @@ def skeleton(word: str, lang: str) -> str:
 
 
 def to_cyrillic(word: str, lang: str) -> str:
-    table = dict(_TO_CYR[lang])
+    table = _TO_CYR_MAP[lang]
     return _TO_CYR_RE[lang].sub(lambda m: table[m.group()], word)
 
 
@@ -203,6 +204,11 @@ class KeyMaker:
             self._lemma = _lemma_simplemma
         else:
             self._lemma = lambda w, _l: w
+
+    def keys(self, words: list[str]) -> list[str]:
+        """Keys of many words: one dictionary look-up each once a word is cached."""
+        cached = self._cache.get
+        return [cached(w) or self.key(w) for w in words]
 
     def key(self, word: str) -> str:
         cached = self._cache.get(word)

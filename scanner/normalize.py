@@ -62,15 +62,23 @@ class NormText:
 _INNER_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’`](?=[^\W\d_])")
 
 
+def _mark_apostrophes(text: str) -> str:
+    """Inner apostrophes as "ʼ"; most texts have no apostrophe at all, and finding that out
+    with `in` is twenty times faster than the regex's scan."""
+    if "'" in text or "’" in text or "`" in text:
+        return _INNER_APOSTROPHE.sub("ʼ", text)
+    return text
+
+
 def normalize_text(text: str) -> NormText:
     """Normalize `text` for matching; every span can be mapped back with `to_orig`."""
     if unicodedata.is_normalized("NFKC", text) and not _SLOW.search(text):
         lowered = text.lower()
         if len(lowered) == len(text):
-            folded, mixed = _fold_lookalikes(_INNER_APOSTROPHE.sub("ʼ", lowered))
+            folded, mixed = _fold_lookalikes(_mark_apostrophes(lowered))
             return NormText(folded, text, None, None, mixed)
     chars, starts, ends = _slow_normalize(text)
-    folded, mixed = _fold_lookalikes(_INNER_APOSTROPHE.sub("ʼ", "".join(chars)))
+    folded, mixed = _fold_lookalikes(_mark_apostrophes("".join(chars)))
     return NormText(folded, text, tuple(starts), tuple(ends), mixed)
 
 
@@ -130,6 +138,8 @@ _WORD_CHARS = re.compile(r"[^\W_]+")
 
 def _suspect_words(text: str) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
+    if not _CYR.search(text):  # every switch has a Cyrillic side; the search is ~40x faster
+        return out
     for s in _SWITCH.finditer(text):
         if out and out[-1].end() > s.start():
             continue

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, TypeVar
 
 from .evidence import RawEvidence, extract_evidence
 from .language import Sentence, advert_language, detect_sentences
-from .models import Advert, Evidence, Finding, ScanResult, Segment
+from .models import Advert, AgeLimit, Contact, Evidence, Finding, Pay, ScanResult, Segment
 from .normalize import NormText, normalize_text
 from .rules.features import FeatureInput
 from .rules.loader import RuleSet, load_rules
 from .rules.match import Hit, Matcher
 from .score import score_advert
 from .settings import Settings
+
+_Spanned = TypeVar("_Spanned", Contact, Pay, AgeLimit)
 
 
 class Scanner:
@@ -66,13 +68,13 @@ def _segments(sentences: list[Sentence], norm: NormText) -> tuple[Segment, ...]:
 
 
 def _evidence(raw: RawEvidence, norm: NormText) -> Evidence:
-    def orig(a: int, b: int) -> tuple[int, int]:
-        return norm.to_orig(a, b)
+    def moved(item: _Spanned) -> _Spanned:
+        """The item with its span in the original text."""
+        start, end = norm.to_orig(item.start, item.end)
+        return replace(item, start=start, end=end)
 
-    contacts = tuple(replace(c, start=orig(c.start, c.end)[0], end=orig(c.start, c.end)[1]) for c in raw.contacts)
-    pay = tuple(replace(p, start=orig(p.start, p.end)[0], end=orig(p.start, p.end)[1]) for p in raw.pay)
-    ages = tuple(replace(a, start=orig(a.start, a.end)[0], end=orig(a.start, a.end)[1]) for a in raw.ages)
-    return Evidence(contacts, pay, ages, raw.employer_id, tuple(orig(a, b) for a, b in norm.mixed_script))
+    return Evidence(tuple(map(moved, raw.contacts)), tuple(map(moved, raw.pay)), tuple(map(moved, raw.ages)),
+                    raw.employer_id, tuple(norm.to_orig(a, b) for a, b in norm.mixed_script))
 
 
 @lru_cache(maxsize=4)

@@ -1,23 +1,21 @@
 """Stage: rules/match. Input: normalized text, its sentences and evidence. Output: `Hit`s.
 
-How it stays fast: the whole advert is tokenized once by spaCy's tokenizer; each
-token gets the key of its sentence's language from a cache (`KeyMaker`); the keys
-are written into the Doc's LEMMA column in one call; a single `PhraseMatcher` over
-LEMMA finds every rule term at once. Terms are namespaced by language ("lv:darb"),
-so a Latvian term only ever matches Latvian sentences. `near` patterns are then
-assembled from term hits in plain Python, within a sentence and a token window.
+How it stays fast: the advert is tokenized exactly as spaCy's tokenizer would, with
+spaCy called once per distinct chunk (`ChunkTokenizer`); each token gets the key of its
+sentence's language from a cache (`KeyMaker`); one trie of every rule term's keys
+(`KeyPhraseMatcher`, spaCy's PhraseMatcher on plain key lists, no `Doc` to fill) finds
+every term at once. Terms are namespaced by language ("lv:darb"), so a Latvian term
+only ever matches Latvian sentences. `near` patterns are then assembled from term hits
+in plain Python, within a sentence and a token window.
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
-import numpy as np
 import spacy
-from spacy.attrs import IDX, LEMMA, ORTH
-from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 
 from ..lemmas import KeyMaker
@@ -27,6 +25,7 @@ from ..normalize import normalize_text
 from .features import FEATURES, FeatureInput
 from .loader import GlobalContext, RuleSet
 from .schema import Pattern, Rule
+from .tokens import ChunkTokenizer, KeyPhraseMatcher, Tokens
 
 
 # A lean tokenizer: spaCy's Tokenizer with plain punctuation rules. The default rules
@@ -90,12 +89,11 @@ class Matcher:
         self.nlp = spacy.blank("xx")
         self.nlp.tokenizer = lean_tokenizer(self.nlp.vocab)
         self.vocab = self.nlp.vocab
+        self.tokenizer = ChunkTokenizer(self.nlp.tokenizer, _PUNCT)
         self.keymakers = {lang: KeyMaker(lang) for lang in (*LANGS, "other")}
-        self._lang_index = {lang: i for i, lang in enumerate((*LANGS, "other"))}
-        self._key_cache: dict[tuple[int, int], int] = {}
-        self.phrase_matcher = PhraseMatcher(self.vocab, attr="LEMMA")
+        self.phrase_matcher = KeyPhraseMatcher()
         self._refs: list[_PatternRef | _ContextRef] = []
-        self._slots: dict[int, list[_Slot]] = defaultdict(list)
+        self._slots: dict[int, list[tuple[int, int]]] = defaultdict(list)  # label -> (ref, group)s
         self._labels: dict[tuple[str, ...], int] = {}
         self._feature_rules: list[Rule] = []
         self._ctx_refs: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
@@ -114,11 +112,13 @@ class Matcher:
                 for i, term in enumerate(terms):
                     # advert frames count distinct terms: each term gets its own group number
                     self._add_term(term, lang, _Slot(ref, i if gctx.scope == "advert" else 0))
+        # per ref: how many groups a text pattern needs hit (0 for contexts, never "all hit")
+        self._groups_needed = [len(r.pattern.groups) if isinstance(r, _PatternRef) else 0 for r in self._refs]
 
     # --- compiling -------------------------------------------------------------
     def term_keys(self, term: str, lang: str) -> tuple[str, ...]:
-        doc = self.nlp.make_doc(normalize_text(term).text)
-        return tuple(self.keymakers[lang].key(t.text) for t in doc if not t.is_space)
+        words = self.tokenizer(normalize_text(term).text).words
+        return tuple(self.keymakers[lang].key(w) for w in words if not w.isspace())
 
     def _add_term(self, term: str, lang: str, slot: _Slot) -> None:
         keys = self.term_keys(term, lang)
@@ -126,14 +126,9 @@ class Matcher:
             return
         label = self._labels.get(keys)
         if label is None:
-            label = self.vocab.strings.add("T|" + " ".join(keys))
-            self._labels[keys] = label
-            doc = self.nlp.make_doc(" ".join(k.split(":", 1)[1] or "_" for k in keys))
-            if len(doc) != len(keys):  # a key with inner punctuation: build the Doc word by word
-                doc = spacy.tokens.Doc(self.vocab, words=[k.split(":", 1)[1] or "_" for k in keys])
-            doc.from_array([LEMMA], np.array([self.vocab.strings.add(k) for k in keys], dtype="uint64"))
-            self.phrase_matcher.add(self.vocab.strings[label], [doc])
-        self._slots[label].append(slot)
+            label = self._labels[keys] = len(self._labels)
+            self.phrase_matcher.add(label, keys)
+        self._slots[label].append((slot.ref, slot.group))
 
     def _compile(self, rule: Rule) -> None:
         for lang, patterns in rule.patterns:
@@ -159,59 +154,53 @@ class Matcher:
     def match(self, text: str, sentences: list[Sentence], kind: str, evidence_input: FeatureInput,
               advert_lang: str) -> list[Hit]:
         """All rule hits in `text` (normalized), sentence languages from `sentences`."""
-        doc = self.nlp.make_doc(text)
-        if not len(doc):
+        tokens = self.tokenizer(text)
+        if not len(tokens):
             return self._features(evidence_input, kind, advert_lang)
-        token_sent = self._assign_keys(doc, sentences)
+        keys, token_sent = self._assign_keys(tokens, sentences)
         by_slot: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-        for label, start, end in self.phrase_matcher(doc):
-            if token_sent[start] != token_sent[end - 1]:
-                continue
-            for slot in self._slots.get(label, ()):
-                by_slot[(slot.ref, slot.group)].append((start, end))
-        hits = self._combine(doc, by_slot, token_sent, kind)
+        for label, start, end in self.phrase_matcher(keys):
+            if token_sent[start] == token_sent[end - 1]:
+                span = (start, end)
+                for slot in self._slots[label]:
+                    by_slot[slot].append(span)
+        hits = self._combine(tokens, by_slot, token_sent, kind)
         features = self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences)), kind, advert_lang)
         return self._advert_frames(hits + features, by_slot)
 
-    def _assign_keys(self, doc: spacy.tokens.Doc, sentences: list[Sentence]) -> list[int]:
-        arr = doc.to_array([ORTH, IDX])
-        starts = [s.start for s in sentences]
-        langs = [self._lang_index.get(s.lang, 4) for s in sentences]
-        names = list(self._lang_index)
-        strings = self.vocab.strings
-        cache = self._key_cache
-        sent_idx = np.searchsorted(np.array(starts or [0]), arr[:, 1], side="right") - 1
-        sent_idx = np.clip(sent_idx, 0, max(len(sentences) - 1, 0)).tolist()
-        keys = []
-        for (orth, _), si in zip(arr.tolist(), sent_idx):
-            li = langs[si] if langs else 4
-            k = cache.get((li, orth))
-            if k is None:
-                k = strings.add(self.keymakers[names[li]].key(strings[orth]))
-                if len(cache) > 500_000:
-                    cache.clear()
-                cache[(li, orth)] = k
-            keys.append(k)
-        doc.from_array([LEMMA], np.array(keys, dtype="uint64"))
-        return sent_idx
+    def _assign_keys(self, tokens: Tokens, sentences: list[Sentence]) -> tuple[list[str], list[int]]:
+        """Each token's key in its sentence's language, and its sentence's index. A token
+        belongs to the last sentence starting at or before it (tokens before the first
+        sentence to the first); sentences are in text order, so each owns a token range."""
+        other = self.keymakers["other"]
+        if not sentences:
+            return other.keys(tokens.words), [0] * len(tokens)
+        bounds = [0, *(bisect_left(tokens.starts, s.start) for s in sentences[1:]), len(tokens)]
+        keys: list[str] = []
+        token_sent: list[int] = []
+        for i, sentence in enumerate(sentences):
+            a, b = bounds[i], bounds[i + 1]
+            if a < b:
+                keys += self.keymakers.get(sentence.lang, other).keys(tokens.words[a:b])
+                token_sent += [i] * (b - a)
+        return keys, token_sent
 
-    def _combine(self, doc: spacy.tokens.Doc, by_slot: dict[tuple[int, int], list[tuple[int, int]]],
+    def _combine(self, tokens: Tokens, by_slot: dict[tuple[int, int], list[tuple[int, int]]],
                  token_sent: list[int], kind: str) -> list[Hit]:
-        refs_hit = {ref for ref, _ in by_slot}
+        groups_hit = Counter(ref for ref, _ in by_slot)  # every slot in by_slot has a hit
+        needed = self._groups_needed
         out: list[Hit] = []
-        for ref in sorted(refs_hit):
+        for ref in sorted(ref for ref, n in groups_hit.items() if n == needed[ref]):
             pref = self._refs[ref]
             if not isinstance(pref, _PatternRef) or not _runs_on(pref.rule, kind):
                 continue
             pattern = pref.pattern
-            groups = [by_slot.get((ref, g), []) for g in range(len(pattern.groups))]
-            if not all(groups):
-                continue
+            groups = [by_slot[(ref, g)] for g in range(len(pattern.groups))]
             for start, end in _windows(groups, pattern.window, pattern.ordered, token_sent):
                 weight, why = self._context_weight(pref, start, end, by_slot, token_sent)
                 if weight <= 0:
                     continue
-                a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+                a, b = tokens.span(start, end)
                 out.append(Hit(pref.rule, pref.lang, a, b, weight, pref.desc + why))
         return _dedupe(out)
 
@@ -267,9 +256,12 @@ class Matcher:
 
 
 def _sentences_with(hits: list[Hit], sentences: list[Sentence]) -> tuple[tuple[int, int], ...]:
-    """Spans of the sentences in which a text rule fired."""
+    """Spans of the sentences not to read compliance from: those in which a text rule
+    fired, and those in no language the rules can read ("other"), whose lure the rules
+    could not have seen."""
     starts = [s.start for s in sentences]
     found = {sentences[max(0, bisect_right(starts, h.start) - 1)] for h in hits} if sentences else set()
+    found |= {s for s in sentences if s.lang == "other"}
     return tuple(sorted((s.start, s.end) for s in found))
 
 

@@ -1,0 +1,56 @@
+"""The match stage's tokenizer and term trie give exactly what spaCy's would."""
+from __future__ import annotations
+
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from scanner.rules.match import _PUNCT, lean_tokenizer
+from scanner.rules.tokens import ChunkTokenizer, KeyPhraseMatcher
+
+NLP = spacy.blank("xx")
+SPACY = lean_tokenizer(NLP.vocab)
+CHUNKS = ChunkTokenizer(lean_tokenizer(NLP.vocab), _PUNCT)
+# Letters, digits and every kind of character the lean tokenizer treats specially.
+ALPHABET = st.sampled_from(list("abzаяіāš09ʼ_ .,;:!?…-–—()[]{}«»„“”\"'’`/\\|*•·~=+#№$€£₽₴<>%@&")
+                           + [" ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "\x1c", "²", "½"])
+
+
+def spacy_tokens(text: str) -> list[tuple[int, str]]:
+    return [(t.idx, t.text) for t in SPACY(text)]
+
+
+def chunk_tokens(text: str) -> list[tuple[int, str]]:
+    tokens = CHUNKS(text)
+    return list(zip(tokens.starts, tokens.words))
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "  ", "\n", " word", "word ", "a  b", "a \n b", "a\n b", "(word),", "«darbs»!", "+371 2000 0000",
+    "€500/month", "t.me/name_x", "e-mail, co-op", "20:00–9:00", "(37)", "...", "--", "30-45 gadi", "sro4no m0ney",
+    "обовʼязково", "@handle.", "name@mail.lv,", "a.b", "x\u00a0y", "1,200.50",
+])
+def test_same_tokens_as_spacy(text: str) -> None:
+    assert chunk_tokens(text) == spacy_tokens(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=80) | st.text(max_size=40))
+def test_same_tokens_as_spacy_on_any_text(text: str) -> None:
+    assert chunk_tokens(text) == spacy_tokens(text)
+
+
+def test_key_phrase_matcher_finds_what_spacy_finds_in_the_same_order() -> None:
+    terms = [("a",), ("a", "b"), ("a", "b", "c"), ("b", "c"), ("c",), ("b", "x")]
+    keys = ["a", "b", "c", "a", "a", "b", "x", "c"]
+    ours = KeyPhraseMatcher()
+    theirs = PhraseMatcher(NLP.vocab)
+    for label, term in enumerate(terms):
+        ours.add(label, term)
+        theirs.add(str(label), [Doc(NLP.vocab, words=list(term))])
+    expected = [(int(NLP.vocab.strings[m]), s, e) for m, s, e in theirs(Doc(NLP.vocab, words=keys))]
+    assert ours(keys) == expected
+    assert ours([]) == []
