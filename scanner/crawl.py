@@ -12,8 +12,13 @@ Per source:
    was found on the page last time (links, pagination, advert ids): nothing is
    re-extracted or re-scanned, the adverts are only marked as seen.
 3. A changed page is extracted; an advert whose content hash is stored already is only
-   seen again; a new or changed one is scanned and stored as a new version. Page row,
-   fetch-log row, adverts and scans go in one transaction: a kill leaves all or none.
+   seen again; a new or changed one is scanned and stored as a new version. Extraction,
+   scanning and compressing the page for the archive are the CPU-heavy part: `run_crawl`
+   and `nightly` do them in worker processes (`ProcessAnalyser`, one per CPU) while this
+   process fetches and writes. Writes are batched: a page's rows (page, fetch log,
+   adverts, scans) go in one savepoint, many pages in one transaction (at most
+   WRITE_BATCH pages or WRITE_SECONDS); a kill leaves every page all or none, and loses
+   at most the last batch, which the next run fetches again.
 4. Same-site links are queued; pagination follows a `PaginationGuard` per chain, and
    the source's page limit bounds everything.
 5. At the item boundary any error is recorded in the fetch log and counted; the crawl
@@ -27,30 +32,41 @@ to conditional requests and content hashes, redoes only what the killed run had 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .discover import PaginationGuard, is_trap_url, normalize_url, parse_sitemap, same_site, sitemap_candidates
-from .errors import ConfigError, ExtractError, FetchError, RobotsForbiddenError
-from .extract import extract_page
+from .errors import ConfigError, ExtractError, FetchError, RobotsForbiddenError, StoreError
+from .extract import Page, extract_page
 from .fetch import Fetcher
-from .models import FetchResult
+from .models import FetchResult, ScanResult
 from .pipeline import Scanner
 from .report import AlertResult, Digest, DigestFiles, build_digest, send_alerts, write_digest
 from .settings import Settings
 from .sources import Source
-from .store import Store, StoredPage, body_sha256, content_hash, lock_path, now_iso, run_lock
+from .store import (FetchLogEntry, PackedBody, Store, StoredPage, body_sha256, content_hash, lock_path, now_iso,
+                    pack_body, run_lock)
 
 log = logging.getLogger(__name__)
 
 GONE_STATUSES = frozenset({404, 410})
-UNCHANGED_BATCH = 200  # unchanged pages written per transaction ...
-UNCHANGED_SECONDS = 2.0  # ... or after this long, so a slow polite crawl still records its progress
+WRITE_BATCH = 200  # pages written per transaction ...
+WRITE_SECONDS = 0.5  # ... or after this long, so a slow polite crawl still records its progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +127,120 @@ def summarize(counters: Mapping[str, int]) -> dict[str, Any]:
             "flagged": counters.get("adverts/flagged", 0)}
 
 
+# --- extraction and scanning, in this process or in workers -------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the CPU-heavy part made of one fetched page."""
+
+    page: Page
+    hashes: Mapping[str, str]  # advert id -> content hash
+    scans: Mapping[str, ScanResult]  # adverts scanned already (the crawl scans the others it needs)
+    packed: PackedBody  # the body hashed and compressed for the archive
+
+
+class Analyser:
+    """Extracts pages in this process; the crawl then scans what is new or changed."""
+
+    async def analyse(self, result: FetchResult, source: Source, known: Mapping[str, str]) -> Analysis:
+        """`known`: content hashes stored for the adverts this URL held last time."""
+        return _analyse(result, source, known, None)
+
+
+def _analyse(result: FetchResult, source: Source, known: Mapping[str, str], scanner: Scanner | None) -> Analysis:
+    page = extract_page(result, source)
+    hashes = {a.id: content_hash(a) for a in page.adverts}
+    scans = {a.id: scanner.scan(a) for a in page.adverts if known.get(a.id) != hashes[a.id]} if scanner else {}
+    return Analysis(page, hashes, scans, pack_body(result.body))
+
+
+class ProcessAnalyser(Analyser):
+    """Extracts, scans (adverts not in `known`) and packs pages in forked worker processes.
+
+    The workers are forked when this is made, from a process that holds the built `Scanner`
+    (so they need not build one; the rule-set hash is the same) and, in `run_crawl`, before
+    the run lock and the database are opened (so no worker holds either). Workers ignore
+    Ctrl-C (the crawl shuts them down) and die with the crawl. If a worker dies, the pages
+    in flight fail as internal errors and the rest of the run is done in this process.
+    """
+
+    def __init__(self, scanner: Scanner, processes: int) -> None:
+        self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                                         initializer=_worker_start, initargs=(scanner, os.getpid()))
+        try:
+            self._pool.submit(int).result()  # forks every worker now
+        except BaseException:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        self._broken = False
+
+    async def analyse(self, result: FetchResult, source: Source, known: Mapping[str, str]) -> Analysis:
+        if self._broken:
+            return await super().analyse(result, source, known)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, _analyse_in_worker, result, source,
+                                                                    dict(known))
+        except BrokenProcessPool:
+            if not self._broken:
+                log.error("a worker process died; extracting in the crawler process from now on")
+            self._broken = True
+            raise
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+_worker_scanner: Scanner | None = None
+
+
+def _worker_start(scanner: Scanner, parent: int) -> None:
+    global _worker_scanner
+    _worker_scanner = scanner
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A killed crawler must not leave workers waiting for work forever: on Linux the kernel
+    # kills them with it; elsewhere a thread watches for the parent's end.
+    if not sys.platform.startswith("linux") or ctypes.CDLL(None).prctl(1, int(signal.SIGKILL)) != 0:  # PR_SET_PDEATHSIG
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _analyse_in_worker(result: FetchResult, source: Source, known: Mapping[str, str]) -> Analysis:
+    return _analyse(result, source, known, _worker_scanner)
+
+
+def default_processes() -> int:
+    """Worker processes `run_crawl` uses: one per usable CPU; none on one CPU or off Linux (fork is needed)."""
+    if not sys.platform.startswith("linux"):
+        return 0
+    cpus = len(os.sched_getaffinity(0))
+    return cpus if cpus > 1 else 0
+
+
+@contextmanager
+def analyser_for(scanner: Scanner, processes: int | None = None) -> Iterator[Analyser]:
+    """A `ProcessAnalyser` with `processes` workers (None: `default_processes()`), or an `Analyser` for 0."""
+    count = default_processes() if processes is None else processes
+    try:
+        analyser = ProcessAnalyser(scanner, count) if count > 0 else None
+    except OSError as exc:  # e.g. no memory to fork: slower, but the crawl can still run
+        log.warning("cannot start %d worker processes (%s); extracting in the crawler process", count, exc)
+        analyser = None
+    if analyser is None:
+        yield Analyser()
+        return
+    try:
+        yield analyser
+    finally:
+        analyser.close()
+
+
 @dataclass(frozen=True, slots=True)
 class _Item:
     url: str
@@ -126,6 +256,7 @@ class _SourceCrawl:
     store: Store
     scanner: Scanner
     fetcher: Fetcher
+    analyser: Analyser
     run: int
     limit: int
     workers: int
@@ -141,6 +272,9 @@ class _SourceCrawl:
     scope_changed: bool = False  # other start URLs than last time: what is not seen may be out of scope
     done: int = 0
     unchanged: list[tuple[str, FetchResult, StoredPage]] = field(default_factory=list)  # not yet written
+    pending: list[tuple[tuple[str, ...], Callable[[Counter[str]], None]]] = field(default_factory=list)  # (urls, write)
+    pending_hashes: dict[str, str] = field(default_factory=dict)  # content hashes of adverts not yet written
+    states: dict[str, StoredPage] = field(default_factory=dict)  # archived pages of the source, read at the start
     flushed_at: float = 0.0
 
     async def run_all(self) -> SourceSummary:
@@ -153,7 +287,7 @@ class _SourceCrawl:
             error = f"{type(exc).__name__}: {exc}"
             self.counters["crawl/error"] += 1
         finally:
-            self._flush_unchanged()
+            self._flush()
         complete = error is None and self.starts_ok > 0 and not self.truncated and not self.blind_spots
         if complete and self.scope_changed:
             self.counters["crawl/gone_skipped/scope_changed"] += 1
@@ -172,6 +306,7 @@ class _SourceCrawl:
                    if k.startswith(("fetch/error/", "extract/error", "sitemap/error", "crawl/error")))
 
     async def _crawl(self) -> None:
+        self.states = self.store.page_states(self.source.name)
         for url in self.source.start_urls:
             self._enqueue(url)
         if self.source.sitemaps:
@@ -200,19 +335,24 @@ class _SourceCrawl:
             try:
                 await self._visit(item)
             except Exception as exc:  # the item boundary: recorded, counted, and the crawl goes on
-                log.exception("crawling %s failed", item.url)
-                self.counters["crawl/error"] += 1
-                self.blind_spots += 1
-                self.store.record_fetch(item.url, run=self.run, source=self.source.name, error="internal",
-                                        message=f"{type(exc).__name__}: {exc}")
+                self._item_failed(item.url, exc)
             finally:
                 self.done += 1
                 self._report()
                 self.queue.task_done()
 
+    def _item_failed(self, url: str, exc: Exception) -> None:
+        log.error("crawling %s failed", url, exc_info=exc)
+        self.counters["crawl/error"] += 1
+        self.blind_spots += 1
+        self.store.record_fetch(url, run=self.run, source=self.source.name, error="internal",
+                                message=f"{type(exc).__name__}: {exc}")
+
     # --- queueing ------------------------------------------------------------------------------
 
     def _enqueue(self, url: str, *, kind: str = "page", chain: str | None = None) -> None:
+        if url in self.visited:  # only normalized URLs are in there, so this one normalizes to itself
+            return
         try:
             url = normalize_url(url)
         except ValueError:
@@ -261,7 +401,7 @@ class _SourceCrawl:
     # --- one URL -------------------------------------------------------------------------------
 
     async def _visit(self, item: _Item) -> None:
-        state = self.store.page_state(item.url)
+        state = self.states.pop(item.url, None) or self.store.page_state(item.url)
         etag, modified = (state.etag, state.last_modified) if state else (None, None)
         try:
             result = await self.fetcher.fetch(item.url, etag=etag, last_modified=modified)
@@ -279,7 +419,7 @@ class _SourceCrawl:
         elif item.kind == "sitemap":
             self._sitemap(item, result)
         else:
-            self._page(item, result)
+            await self._page(item, result, state)
 
     def _failed(self, item: _Item, state: StoredPage | None, exc: FetchError) -> None:
         status = getattr(exc, "status", None)
@@ -292,27 +432,65 @@ class _SourceCrawl:
             self.blind_spots += 1
 
     def _unchanged(self, item: _Item, result: FetchResult, state: StoredPage) -> None:
-        # Only "seen again" bookkeeping, idempotent: written in batches (a kill loses at most a
-        # batch, which the next run writes again), which makes a re-run with nothing changed cheap.
-        self.unchanged.append((item.url, result, state))
-        if len(self.unchanged) >= UNCHANGED_BATCH or time.monotonic() - self.flushed_at > UNCHANGED_SECONDS:
-            self._flush_unchanged()
         self.counters["crawl/unchanged_pages"] += 1
         self.counters["adverts/unchanged"] += len(state.advert_ids)
         self.seen_ids.update(state.advert_ids)
         self._follow(item, state.links, state.next_pages)
+        self.unchanged.append((item.url, result, state))
+        self._maybe_flush()
 
-    def _flush_unchanged(self) -> None:
+    def _write_unchanged(self, pages: list[tuple[str, FetchResult, StoredPage]], counts: Counter[str]) -> None:
+        """Only "seen again" bookkeeping, idempotent, in three statements for the whole batch:
+        this is most of what a re-run with nothing changed writes."""
+        self.store.touch_pages((url, state.sha256, result.headers.get("etag"), result.headers.get("last-modified"))
+                               for url, result, state in pages)
+        self.store.record_fetches(self._entry(url, result) for url, result, _ in pages)
+        self.store.touch_adverts((i for _, _, state in pages for i in state.advert_ids), run=self.run)
+
+    # --- batched writes --------------------------------------------------------------------------
+
+    def _write(self, url: str, write: Callable[[Counter[str]], None]) -> None:
+        """Queue one page's writes; they run at the next `_flush`, in one savepoint."""
+        self.pending.append(((url,), write))
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        if (len(self.pending) + len(self.unchanged) >= WRITE_BATCH
+                or time.monotonic() - self.flushed_at > WRITE_SECONDS):
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write what is queued in one transaction, each write in a savepoint: one that fails is
+        rolled back alone and its pages recorded like any failed item. Counters count on commit."""
+        batch, self.pending = self.pending, []
         if self.unchanged:
-            with self.store.transaction():
-                for url, result, state in self.unchanged:
-                    self.store.touch_page(url, state.sha256, etag=result.headers.get("etag"),
-                                          last_modified=result.headers.get("last-modified"))
-                    self._log_result(url, result)
-                    if state.advert_ids:
-                        self.store.touch_adverts(state.advert_ids, run=self.run)
-            self.unchanged.clear()
+            batch.insert(0, (tuple(url for url, _, _ in self.unchanged), partial(self._write_unchanged,
+                                                                                 self.unchanged)))
+            self.unchanged = []
+        counts: Counter[str] = Counter()
+        failed: list[tuple[str, Exception]] = []
+        try:
+            if batch:
+                with self.store.transaction():
+                    for urls, write in batch:
+                        try:
+                            with self.store.savepoint():
+                                write(counts)
+                        except Exception as exc:  # the item boundary (see `_work`), reached late
+                            failed.extend((url, exc) for url in urls)
+        except StoreError as exc:  # the batch could not be begun or committed (a database locked too long)
+            counts, failed = self._batch_failed(sum(len(urls) for urls, _ in batch), exc), []
+        finally:
+            self.pending_hashes.clear()
+        self.counters.update(counts)
+        for url, error in failed:
+            self._item_failed(url, error)
         self.flushed_at = time.monotonic()
+
+    def _batch_failed(self, pages: int, exc: StoreError) -> Counter[str]:
+        log.error("writing %d crawled pages failed: %s", pages, exc.message)
+        self.blind_spots += 1
+        return Counter({"crawl/error": pages})
 
     def _sitemap(self, item: _Item, result: FetchResult) -> None:
         try:
@@ -331,58 +509,72 @@ class _SourceCrawl:
         self.counters["sitemap/urls"] += len(pages)
         self._follow(item, pages, children)
 
-    def _page(self, item: _Item, result: FetchResult) -> None:
+    async def _page(self, item: _Item, result: FetchResult, state: StoredPage | None) -> None:
+        known = {i: h for i in (state.advert_ids if state else ()) if (h := self._stored_hash(i))}
         try:
-            page = extract_page(result, self.source)
+            found = await self.analyser.analyse(result, self.source, known)
         except ExtractError as exc:
             self.counters["extract/error"] += 1
             self._log(item, result, error="extract", message=exc.message)
             return
         self.counters["extract/pages"] += 1
-        unchanged = [a.id for a in page.adverts if self.store.advert_hash(a.id) == content_hash(a)]
-        scans = [self.scanner.scan(a) for a in page.adverts if a.id not in unchanged]
-        with self.store.transaction():
-            sha = self.store.save_page(result, url=item.url, source=self.source.name, links=page.links,
-                                       next_pages=page.next_pages, advert_ids=[a.id for a in page.adverts])
-            self._log(item, result)
-            self.store.touch_adverts(unchanged, run=self.run)
-            stored = [self.store.save_scan(r, source=self.source.name, page=sha, run=self.run) for r in scans]
-        self._count(stored, scans, len(unchanged))
+        page = found.page
+        unchanged = [a.id for a in page.adverts if self._stored_hash(a.id) == found.hashes[a.id]]
+        scans = [found.scans.get(a.id) or self.scanner.scan(a) for a in page.adverts if a.id not in unchanged]
+        self.pending_hashes.update((a.id, found.hashes[a.id]) for a in page.adverts)
         self.seen_ids.update(a.id for a in page.adverts)
         self._follow(item, page.links, page.next_pages)
+        self._write(item.url, partial(self._write_page, item, result, found, unchanged, scans))
 
-    def _count(self, stored: Iterable[Any], scans: Sequence[Any], unchanged: int) -> None:
-        self.counters["adverts/unchanged"] += unchanged
-        for up in stored:
-            self.counters[f"adverts/{up.status}"] += 1
-        for result in scans:
-            self.counters["scan/adverts"] += 1
-            self.counters["adverts/flagged"] += int(result.flagged)
-            for finding in result.findings:
-                self.counters[f"match/rule/{finding.rule}"] += 1
+    def _stored_hash(self, advert_id: str) -> str | None:
+        return self.pending_hashes.get(advert_id) or self.store.advert_hash(advert_id)
+
+    def _write_page(self, item: _Item, result: FetchResult, found: Analysis, unchanged: list[str],
+                    scans: list[ScanResult], counts: Counter[str]) -> None:
+        page = found.page
+        sha = self.store.save_page(result, url=item.url, source=self.source.name, links=page.links,
+                                   next_pages=page.next_pages, advert_ids=[a.id for a in page.adverts],
+                                   packed=found.packed)
+        self._log(item, result)
+        self.store.touch_adverts(unchanged, run=self.run)
+        stored = [self.store.save_scan(r, source=self.source.name, page=sha, run=self.run) for r in scans]
+        _count(counts, stored, scans, len(unchanged))
 
     def _log(self, item: _Item, result: FetchResult, *, error: str | None = None, message: str | None = None) -> None:
-        self._log_result(item.url, result, error=error, message=message)
+        self.store.record_fetches([self._entry(item.url, result, error=error, message=message)])
 
-    def _log_result(self, url: str, result: FetchResult, *, error: str | None = None,
-                    message: str | None = None) -> None:
-        self.store.record_fetch(url, run=self.run, source=self.source.name, status=result.status,
-                                final_url=result.final_url, size=len(result.body), elapsed=result.elapsed,
-                                fetched_at=result.fetched_at, error=error, message=message)
+    def _entry(self, url: str, result: FetchResult, *, error: str | None = None,
+               message: str | None = None) -> FetchLogEntry:
+        return FetchLogEntry(url, self.run, self.source.name, result.status, error, message, result.final_url,
+                             len(result.body), result.elapsed, result.fetched_at)
 
     def _log_error(self, url: str, kind: str, message: str, status: int | None) -> None:
         self.store.record_fetch(url, run=self.run, source=self.source.name, status=status, error=kind,
                                 message=message)
 
 
+def _count(counts: Counter[str], stored: Iterable[Any], scans: Sequence[ScanResult], unchanged: int) -> None:
+    counts["adverts/unchanged"] += unchanged
+    for up in stored:
+        counts[f"adverts/{up.status}"] += 1
+    for result in scans:
+        counts["scan/adverts"] += 1
+        counts["adverts/flagged"] += int(result.flagged)
+        for finding in result.findings:
+            counts[f"match/rule/{finding.rule}"] += 1
+
+
 # --- a run over many sources -------------------------------------------------------------------
 
 async def crawl(sources: Iterable[Source], store: Store, scanner: Scanner, settings: Settings, *,
-                progress: Progress | None = None, command: str = "crawl") -> RunSummary:
+                progress: Progress | None = None, command: str = "crawl",
+                analyser: Analyser | None = None) -> RunSummary:
     """Crawl every source (concurrently; politely within each host), scan and store; one run row.
 
-    Hold `run_lock` around it when other processes may crawl the same database.
+    Hold `run_lock` around it when other processes may crawl the same database. Pages are
+    extracted in this process unless an `analyser` (see `analyser_for`) says otherwise.
     """
+    analyser = analyser or Analyser()
     sources = tuple(sources)
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
@@ -394,7 +586,7 @@ async def crawl(sources: Iterable[Source], store: Store, scanner: Scanner, setti
                           settings_digest=settings.digest())
     started = now_iso()
     try:
-        summaries = await asyncio.gather(*(_crawl_source(s, store, scanner, settings, run, progress,
+        summaries = await asyncio.gather(*(_crawl_source(s, store, scanner, analyser, settings, run, progress,
                                                          scope_changed=s.name in changed) for s in sources))
     except BaseException:
         store.finish_run(run, status="interrupted", counters={})
@@ -408,24 +600,27 @@ async def crawl(sources: Iterable[Source], store: Store, scanner: Scanner, setti
     return RunSummary(run, status, started, now_iso(), tuple(summaries), dict(counters))
 
 
-async def _crawl_source(source: Source, store: Store, scanner: Scanner, settings: Settings, run: int,
-                        progress: Progress | None, *, scope_changed: bool) -> SourceSummary:
+async def _crawl_source(source: Source, store: Store, scanner: Scanner, analyser: Analyser, settings: Settings,
+                        run: int, progress: Progress | None, *, scope_changed: bool) -> SourceSummary:
     overrides = {k: v for k, v in asdict(source.politeness).items() if v is not None}
     fetch_settings = settings.with_overrides(**overrides) if overrides else settings
     counters: Counter[str] = Counter()
     async with Fetcher(fetch_settings, stats=counters) as fetcher:
-        job = _SourceCrawl(source, store, scanner, fetcher, run, limit=source.max_pages or settings.max_pages,
+        job = _SourceCrawl(source, store, scanner, fetcher, analyser, run, limit=source.max_pages or settings.max_pages,
                            workers=max(1, settings.concurrency), progress=progress, counters=counters,
                            scope_changed=scope_changed)
         return await job.run_all()
 
 
 def run_crawl(sources: Sequence[Source], db: str | Path, scanner: Scanner, settings: Settings, *,
-              progress: Progress | None = None, command: str = "crawl") -> RunSummary:
-    """`crawl` under the database's run lock (`LockedError` when another run holds it)."""
-    with run_lock(lock_path(db, settings.lock_file)), Store(db) as store:
+              progress: Progress | None = None, command: str = "crawl", processes: int | None = None) -> RunSummary:
+    """`crawl` under the database's run lock (`LockedError` when another run holds it), extracting
+    and scanning in `processes` workers (None: one per CPU, see `default_processes`; 0: none)."""
+    with analyser_for(scanner, processes) as analyser, run_lock(lock_path(db, settings.lock_file)), \
+            Store(db) as store:
         store.close_stale_runs()
-        return asyncio.run(crawl(sources, store, scanner, settings, progress=progress, command=command))
+        return asyncio.run(crawl(sources, store, scanner, settings, progress=progress, command=command,
+                                 analyser=analyser))
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,11 +643,14 @@ class NightlyResult:
 
 
 def nightly(sources: Sequence[Source], db: str | Path, scanner: Scanner, settings: Settings, *,
-            progress: Progress | None = None) -> NightlyResult:
-    """Crawl every source, scan and store, then write the digest and send alerts, under the run lock."""
-    with run_lock(lock_path(db, settings.lock_file)), Store(db) as store:
+            progress: Progress | None = None, processes: int | None = None) -> NightlyResult:
+    """Crawl every source, scan and store, then write the digest and send alerts, under the run lock
+    (`processes` as in `run_crawl`)."""
+    with analyser_for(scanner, processes) as analyser, run_lock(lock_path(db, settings.lock_file)), \
+            Store(db) as store:
         store.close_stale_runs()
-        summary = asyncio.run(crawl(sources, store, scanner, settings, progress=progress, command="nightly"))
+        summary = asyncio.run(crawl(sources, store, scanner, settings, progress=progress, command="nightly",
+                                    analyser=analyser))
         digest = build_digest(store, summary.run_id)
         files = write_digest(digest, settings.digest_dir)
         store.set_run_digest(summary.run_id, str(files.html))

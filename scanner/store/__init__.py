@@ -6,10 +6,11 @@ digests and (later) review. Side effects: writes the database file and its lock 
 """
 from __future__ import annotations
 
-from .database import ADVERT_STATUSES, RETAIN_IF, PurgeSummary, Store, StoredPage, Upsert
-from .database import body_sha256, content_hash, keep_if, now_iso
+from .database import (ADVERT_STATUSES, RETAIN_IF, FetchLogEntry, PackedBody, PurgeSummary, Store, StoredPage,
+                       Upsert, body_sha256, content_hash, keep_if, now_iso, pack_body)
 from .lock import lock_path, run_lock
 from .schema import MIGRATIONS, Migration
 
-__all__ = ["ADVERT_STATUSES", "MIGRATIONS", "RETAIN_IF", "Migration", "PurgeSummary", "Store", "StoredPage",
-           "Upsert", "body_sha256", "content_hash", "keep_if", "lock_path", "now_iso", "run_lock"]
+__all__ = ["ADVERT_STATUSES", "MIGRATIONS", "RETAIN_IF", "FetchLogEntry", "Migration", "PackedBody", "PurgeSummary",
+           "Store", "StoredPage", "Upsert", "body_sha256", "content_hash", "keep_if", "lock_path", "now_iso",
+           "pack_body", "run_lock"]

@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -9,7 +14,7 @@ from typing import Any
 import pytest
 
 import scanner.crawl as crawl_module
-from scanner.crawl import ProgressEvent, crawl, run_crawl, summarize
+from scanner.crawl import ProgressEvent, crawl, default_processes, run_crawl, summarize
 from scanner.errors import ConfigError, LockedError
 from scanner.settings import Settings
 from scanner.sources import Source, source_from_url
@@ -163,3 +168,104 @@ def test_duplicate_source_names_are_refused(board: BoardServer, store: Store) ->
     source = source_from_url(board.url("/"), "job")
     with pytest.raises(ConfigError, match="unique"):
         run([source, source], store, StandInScanner())
+
+
+# --- worker processes and batched writes ------------------------------------------------------------
+
+needs_workers = pytest.mark.skipif(default_processes() < 1, reason="worker processes need Linux and 2+ CPUs")
+
+
+def stored(db: Path) -> list[tuple[Any, ...]]:
+    with Store(db) as s:
+        return sorted((r["id"], r["url"], r["title"], r["text"], r["flagged"], r["score"], r["form"], r["version"])
+                      for r in s.export())
+
+
+def test_worker_processes_store_what_one_process_stores(board: BoardServer, tmp_path: Path) -> None:
+    source = source_from_url(board.url("/"), "job")
+    one = run_crawl([source], tmp_path / "one.db", StandInScanner(), SETTINGS, processes=0)  # type: ignore[arg-type]
+    two = run_crawl([source], tmp_path / "two.db", StandInScanner(), SETTINGS, processes=2)  # type: ignore[arg-type]
+    assert one.totals() == two.totals() and one.status == two.status == "ok"
+    assert stored(tmp_path / "one.db") == stored(tmp_path / "two.db") != []
+    again = run_crawl([source], tmp_path / "two.db", StandInScanner(), SETTINGS, processes=2)  # type: ignore[arg-type]
+    assert again.totals()["adverts"]["unchanged"] == len(stored(tmp_path / "two.db"))
+
+
+class DiesInWorkers(StandInScanner):
+    """Kills any worker process that scans: a crash in native code looks like this."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parent = os.getpid()
+
+    def scan(self, advert: Any) -> Any:
+        if os.getpid() != self.parent:
+            os._exit(1)
+        return super().scan(advert)
+
+
+@needs_workers
+def test_a_dead_worker_fails_its_pages_and_the_run_goes_on_in_the_crawler(board: BoardServer, tmp_path: Path) -> None:
+    source = source_from_url(board.url("/"), "job")
+    summary = run_crawl([source], tmp_path / "w.db", DiesInWorkers(), SETTINGS, processes=2)  # type: ignore[arg-type]
+    assert summary.sources[0].status == "partial" and summary.counters["crawl/error"] >= 1
+    assert not summary.sources[0].complete and summary.totals()["adverts"]["new"] > 0
+    with Store(tmp_path / "w.db") as s:
+        internal = s.conn.execute("SELECT count(*) FROM fetch_log WHERE error = 'internal'").fetchone()[0]
+    assert internal == summary.counters["crawl/error"]
+    rest = run_crawl([source], tmp_path / "w.db", StandInScanner(), SETTINGS, processes=0)  # type: ignore[arg-type]
+    assert rest.sources[0].status == "ok" and 0 < rest.totals()["adverts"]["new"] <= internal
+    run_crawl([source], tmp_path / "clean.db", StandInScanner(), SETTINGS, processes=0)  # type: ignore[arg-type]
+    assert stored(tmp_path / "w.db") == stored(tmp_path / "clean.db")
+
+
+def test_a_page_whose_writes_fail_is_rolled_back_alone(board: BoardServer, store: Store,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    real = store.save_scan
+    victim = board.url("/jobs/lv-102.html")
+
+    def save_scan(result: Any, **kw: Any) -> Any:
+        up = real(result, **kw)
+        if result.advert.url == victim:
+            raise RuntimeError("disk trouble on one page")
+        return up
+    monkeypatch.setattr(store, "save_scan", save_scan)
+    summary = run([source_from_url(board.url("/"), "job")], store, StandInScanner())
+    assert summary.counters["crawl/error"] == 1 and summary.sources[0].status == "partial"
+    urls = {r["url"] for r in store.export()}
+    assert victim not in urls and len(urls) == summary.totals()["adverts"]["new"] > 0
+    rows = store.conn.execute("SELECT error FROM fetch_log WHERE url = ?", (victim,)).fetchall()
+    assert rows == [("internal",)]  # its own fetch-log row went with the rest of its writes
+    assert store.conn.execute("SELECT count(*) FROM pages WHERE url = ?", (victim,)).fetchone()[0] == 0
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if entry.isdigit() and int(fields[1]) == pid:
+            found.add(int(entry))
+    return found
+
+
+@needs_workers
+def test_workers_die_with_a_killed_crawler(board: BoardServer, tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen([sys.executable, "-m", "tests.support.stand_in", str(tmp_path / "k.db"), board.url("/")],
+                             cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not (workers := _children(child.pid)) and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+    assert workers, "the crawler started no worker processes"
+    deadline = time.monotonic() + 5
+    while any(Path(f"/proc/{w}").exists() and "Z" not in Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1][:3]
+              for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()
+             and "Z" not in Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1][:3]]
+    assert alive == []

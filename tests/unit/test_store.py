@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from scanner.errors import ConfigError, LockedError, StoreError
 from scanner.models import Advert, Evidence, FetchResult, Finding, ScanResult, Score
-from scanner.store import MIGRATIONS, RETAIN_IF, Migration, Store, content_hash, keep_if, run_lock
+from scanner.store import MIGRATIONS, RETAIN_IF, Migration, Store, content_hash, keep_if, pack_body, run_lock
 from scanner.store import database as store_db
 
 
@@ -192,6 +192,37 @@ def test_pages_are_archived_compressed_and_deduplicated(store: Store) -> None:
     assert state is not None and state.etag == '"e1"' and state.is_advert and state.advert_ids == ("a1",)
     store.save_page(fetched(body=b"<html>changed</html>"))
     assert store.count("pages") == 2 and store.page_state("https://board.example/a1").sha256 != sha  # type: ignore[union-attr]
+
+
+def test_page_states_are_page_state_for_every_url_of_a_source(store: Store) -> None:
+    store.save_page(fetched("https://board.example/a"), source="board", advert_ids=["a"])
+    store.save_page(fetched("https://board.example/a", b"<html>newer</html>"), source="board", advert_ids=["a2"])
+    store.save_page(fetched("https://board.example/b"), source="board")
+    store.save_page(fetched("https://other.example/c"), source="other")
+    states = store.page_states("board")
+    assert set(states) == {"https://board.example/a", "https://board.example/b"}
+    assert all(state == store.page_state(url) for url, state in states.items())
+    assert states["https://board.example/a"].advert_ids == ("a2",)
+
+
+def test_a_packed_body_is_archived_as_given(store: Store) -> None:
+    packed = pack_body(b"<html>advert</html>")
+    assert store.save_page(fetched(), packed=packed) == packed.sha256 == store_db.body_sha256(b"<html>advert</html>")
+    assert store.page_html(packed.sha256) == b"<html>advert</html>"
+
+
+def test_a_savepoint_undoes_only_its_own_block(store: Store) -> None:
+    with pytest.raises(StoreError, match="open transaction"), store.savepoint():
+        pass
+    with store.transaction():
+        store.record_fetch("https://board.example/kept")
+        with pytest.raises(RuntimeError), store.savepoint():
+            store.record_fetch("https://board.example/undone")
+            raise RuntimeError("one page failed")
+        with store.savepoint():
+            store.record_fetch("https://board.example/also-kept")
+    urls = [r[0] for r in store.conn.execute("SELECT url FROM fetch_log ORDER BY id")]
+    assert urls == ["https://board.example/kept", "https://board.example/also-kept"]
 
 
 def test_runs_and_fetch_log(store: Store) -> None:
