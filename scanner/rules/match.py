@@ -82,7 +82,7 @@ class _GlobalRef:
 
 
 class Matcher:
-    """Every active rule compiled into one spaCy PhraseMatcher plus window logic."""
+    """Every active rule compiled into one term trie (`KeyPhraseMatcher`) plus window logic."""
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
