@@ -8,7 +8,7 @@ Per source:
 1. Queue the start URLs, and (unless ``sitemaps = false``) the sitemaps robots.txt
    lists, else /sitemap.xml; sitemap indexes are followed.
 2. Workers take URLs one by one. Each fetch is conditional when the page was stored
-   before (ETag / Last-Modified). A 304, or a body with the stored SHA-256, reuses what
+   before (ETag / Last-Modified; what the source stored is read in one query at the start). A 304, or a body with the stored SHA-256, reuses what
    was found on the page last time (links, pagination, advert ids): nothing is
    re-extracted or re-scanned, the adverts are only marked as seen.
 3. A changed page is extracted; an advert whose content hash is stored already is only
