@@ -56,21 +56,25 @@ class ChunkTokenizer:
     def __call__(self, text: str) -> Tokens:
         starts: list[int] = []
         words: list[str] = []
-        pos = 0
-        for chunk in _CHUNK.findall(text):
-            at, pos = pos, pos + len(chunk)
-            # spaCy keeps one space after a token as that token's trailing whitespace
-            if at and chunk[0] == " ":
-                chunk, at = chunk[1:], at + 1
-                if not chunk:
-                    continue
+        split = self._split
+        for m in _CHUNK.finditer(text):
+            chunk, at = m.group(), m.start()
             if chunk.isalnum():  # no affix or infix character: one token
                 starts.append(at)
                 words.append(chunk)
-                continue
-            for rel, word in self._split(chunk):
-                starts.append(at + rel)
-                words.append(word)
+            elif chunk[0] == " " and at:
+                # spaCy keeps one space after a token as that token's trailing whitespace;
+                # the rest of a whitespace run is one token
+                if len(chunk) > 1:
+                    starts.append(at + 1)
+                    words.append(chunk[1:])
+            elif chunk.isspace():
+                starts.append(at)
+                words.append(chunk)
+            else:
+                for rel, word in split(chunk):
+                    starts.append(at + rel)
+                    words.append(word)
         return Tokens(starts, words)
 
     def _split(self, chunk: str) -> tuple[tuple[int, str], ...]:
