@@ -61,6 +61,7 @@ _TO_CYR_MAP = {lang: dict(table) for lang, table in _TO_CYR.items()}
 
 _UK_H = re.compile(r"(?<![sczk])h")
 _SOFT_BEFORE_IOTATED = re.compile(r"(?<=[bdfklmnprstvz])(ye|yo|yu|ya)")
+_SOFT_FINAL = frozenset("bdfklmnprsvz")
 _REFLEXIVE = re.compile(r"(ть|ти|чь)(ся|сь)$")
 _LV_DIGRAPHS = re.compile(r"sh|ch|zh|lj|nj|gj|kj")
 _LV_DIGRAPH_MAP = {"sh": "s", "ch": "c", "zh": "z", "lj": "l", "nj": "n", "gj": "g", "kj": "k"}
@@ -156,6 +157,8 @@ def _lemma_slavic_raw(word: str, lang: str) -> str:
     # A final "t" is usually an infinitive's "ть" ("zhit" is "жить", not "жито").
     soft = _SOFT_BEFORE_IOTATED.sub(r"'\1", word)
     candidates = ((soft + "'",) if lang == "ru" and soft.endswith("t") else ()) + (soft, word)
+    if lang == "ru" and soft[-1] in _SOFT_FINAL:  # "ostalos" is "осталось": a final soft sign is often left out
+        candidates += (soft + "'",)
     for candidate in dict.fromkeys(candidates):
         cyr = to_cyrillic(candidate, lang)
         if morph.word_is_known(cyr):
