@@ -110,8 +110,11 @@ class Matcher:
                 if gctx.scope == "sentence":
                     self._global_refs[lang].append(ref)
                 for i, term in enumerate(terms):
-                    # advert frames count distinct terms: each term gets its own group number
-                    self._add_term(term, lang, _Slot(ref, i if gctx.scope == "advert" else 0))
+                    # advert frames count distinct terms: each term gets its own group number,
+                    # and a term whose keys another term already has (a repeat, or another
+                    # spelling of one word) is not counted twice
+                    self._add_term(term, lang, _Slot(ref, i if gctx.scope == "advert" else 0),
+                                   once_per_ref=gctx.scope == "advert")
         # per ref: how many groups a text pattern needs hit (0 for contexts, never "all hit")
         self._groups_needed = [len(r.pattern.groups) if isinstance(r, _PatternRef) else 0 for r in self._refs]
 
@@ -120,7 +123,7 @@ class Matcher:
         words = self.tokenizer(normalize_text(term).text).words
         return tuple(self.keymakers[lang].key(w) for w in words if not w.isspace())
 
-    def _add_term(self, term: str, lang: str, slot: _Slot) -> None:
+    def _add_term(self, term: str, lang: str, slot: _Slot, *, once_per_ref: bool = False) -> None:
         keys = self.term_keys(term, lang)
         if not keys:
             return
@@ -128,6 +131,8 @@ class Matcher:
         if label is None:
             label = self._labels[keys] = len(self._labels)
             self.phrase_matcher.add(label, keys)
+        if once_per_ref and any(ref == slot.ref for ref, _ in self._slots[label]):
+            return
         self._slots[label].append((slot.ref, slot.group))
 
     def _compile(self, rule: Rule) -> None:

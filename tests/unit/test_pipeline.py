@@ -97,3 +97,23 @@ def test_damped_categories_do_not_count_as_present(ruleset) -> None:
 
     assert not score_advert([f("upfront_fee", 0.08), f("document_retention", 0.08), f("debt_advance", 0.08)],
                             ruleset).flagged
+
+
+def test_an_awareness_frame_counts_a_repeated_term_once(ruleset) -> None:
+    """min_terms counts distinct terms: a term listed twice (or two spellings with one
+    key) must not make one occurrence look like two."""
+    from dataclasses import replace
+
+    from scanner.pipeline import Scanner
+
+    frame = next(c for c in ruleset.contexts if c.scope == "advert")
+    text = ("Работа в Германии, жильё бесплатно, паспорт оставите у работодателя. Билет в долг, отработаешь. "
+            "Подробности сообщим в личке.")
+
+    def damped(terms: tuple[str, ...]) -> bool:
+        rs = replace(ruleset, contexts=(replace(frame, terms={"ru": terms}, min_terms=2),))
+        result = Scanner(ruleset=rs).scan(Advert(id="t", text=text, kind="job"))
+        return any(frame.id in f.reason for f in result.findings)
+
+    assert not damped(("сообщите", "сообщите", "сообщим"))
+    assert damped(("сообщите", "в личке"))
