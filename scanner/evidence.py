@@ -111,6 +111,17 @@ _COMPANY_FORM = re.compile(  # the shared look-behind tested once: see _ANY_MESS
 
 
 @dataclass(frozen=True, slots=True)
+class WorkTime:
+    """Stated working time: `hours` a day or `days` a week (the upper figure of a range), or
+    a plain "no days off"."""
+
+    hours: float | None
+    days: float | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class RawEvidence:
     contacts: tuple[Contact, ...]
     pay: tuple[Pay, ...]
@@ -118,6 +129,7 @@ class RawEvidence:
     employer_id: str | None
     company_form: bool
     identity_spans: tuple[tuple[int, int], ...] = ()  # where the employer is identified
+    work_time: tuple[WorkTime, ...] = ()  # stated hours a day and days a week
 
 
 def extract_evidence(text: str) -> RawEvidence:
@@ -133,6 +145,7 @@ def extract_evidence(text: str) -> RawEvidence:
         employer_id=employer_id,
         company_form=bool(forms),
         identity_spans=tuple((m.start(), m.end()) for m in (*regs, *forms)),
+        work_time=tuple(extract_work_time(text)),
     )
 
 
@@ -304,3 +317,28 @@ def extract_ages(text: str, numbers: list[tuple[int, int]] | None = None) -> lis
                 continue
             out.append(AgeLimit(lo, hi, m.start(), m.end()))
     return out
+
+
+_RANGE_DASH = r"\s?(?:-|–|—|līdz|lidz|до|to)\s?"
+_HOURS_A_DAY = re.compile(
+    rf"(?<!\d)(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
+    r"(?:h|st\.?|stund\w*|час\w*|ч\.?|годин\w*|год\.?|hours?|hrs?)\s?(?:/|per|a|в|на|par|за)?\s?"
+    r"(?:dien\w*|день|сутки|добу|day)")  # not "a shift": 12-hour shifts on a 2/2 rota are ordinary
+_DAYS_A_WEEK = re.compile(
+    rf"(?<!\d)(?P<a>[1-7])(?:{_RANGE_DASH}(?P<b>[1-7]))?\s?"
+    r"(?:dien\w*|дн\w*|days?)\s?(?:/|per|a|в|на|par)?\s?(?:ned\w*|нед\w*|тиж\w*|week)")
+_NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходных|без вихідних|no days off|7/7")
+
+
+def extract_work_time(text: str) -> list[WorkTime]:
+    """Hours a day ("12 st./dienā", "10-12 часов в день") and days a week ("6-7 dienas
+    nedēļā", "7 days a week"); "no days off" counts as seven days."""
+    out: list[WorkTime] = []
+    for m in _HOURS_A_DAY.finditer(text):
+        top = int(m.group("b") or m.group("a"))
+        if 1 <= top <= 24:
+            out.append(WorkTime(float(top), None, m.start(), m.end()))
+    for m in _DAYS_A_WEEK.finditer(text):
+        out.append(WorkTime(None, float(m.group("b") or m.group("a")), m.start(), m.end()))
+    out += [WorkTime(None, 7.0, m.start(), m.end()) for m in _NO_DAYS_OFF.finditer(text)]
+    return sorted(out, key=lambda w: w.start)

@@ -62,6 +62,19 @@ def obfuscated_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit
     return hits
 
 
+def long_hours(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
+    """Excessive working time (an ILO indicator of forced labour): `hours` a day or more,
+    or `days` a week or more."""
+    hours, days = params.get("hours", 12.0), params.get("days", 7.0)
+    out = []
+    for w in x.evidence.work_time:
+        if w.hours is not None and w.hours >= hours:
+            out.append((w.start, w.end, f"{w.hours:g} hours a day"))
+        elif w.days is not None and w.days >= days:
+            out.append((w.start, w.end, f"{w.days:g} days a week"))
+    return out
+
+
 def missing_employer(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     identified = any(x.clean(a) for a, _ in x.evidence.identity_spans)
     if x.kind != "job" or identified or x.fields.get("employer"):
@@ -83,5 +96,6 @@ FEATURES: dict[str, Callable[[FeatureInput, Mapping[str, float]], list[Hit]]] = 
     "messenger_contact": messenger_contact,
     "obfuscated_contact": obfuscated_contact,
     "missing_employer": missing_employer,
+    "long_hours": long_hours,
     "missing_pay": missing_pay,
 }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.evidence import extract_ages, extract_contacts, extract_evidence, extract_pay
+from scanner.evidence import extract_ages, extract_contacts, extract_evidence, extract_pay, extract_work_time
 from scanner.normalize import normalize_text
 
 
@@ -73,3 +73,18 @@ def test_working_hours_are_not_ages() -> None:
 def test_employer_identity(text: str, identified: bool) -> None:
     ev = extract_evidence(_n(text))
     assert bool(ev.employer_id or ev.company_form) is identified
+
+
+@pytest.mark.parametrize("text,hours,days", [
+    ("Gaļas fabrika, 12 st./dienā, 6-7 dienas ned.", [12.0], [7.0]),
+    ("Работа 10–12 часов в день, 6 дней в неделю", [12.0], [6.0]),
+    ("Працюємо 12 годин на добу без вихідних", [12.0], [7.0]),
+    ("8 hours a day, 5 days a week", [8.0], [5.0]),
+    ("No days off in the season", [], [7.0]),
+    ("12-hour shifts on a 2/2 rota, 20 EUR a day", [], []),
+])
+def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
+    found = extract_work_time(_n(text))
+    assert [w.hours for w in found if w.hours is not None] == hours
+    assert [w.days for w in found if w.days is not None] == days
+    assert extract_evidence(_n(text)).work_time == tuple(found)
