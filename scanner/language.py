@@ -125,7 +125,7 @@ def _translit_vote(sentences: list[Sentence], text: str) -> list[Sentence]:
             return Sentence(s.start, s.end, winner, s.confidence, s.method)
         # lingua calls short transliterated Russian "other"; in a transliterated advert an
         # all-ASCII "other" sentence is one more transliterated sentence.
-        if s.lang == "other" and s.method == "lingua" and text[s.start:s.end].isascii():
+        if translit and s.lang == "other" and s.method == "lingua" and text[s.start:s.end].isascii():
             return Sentence(s.start, s.end, winner or translit[0].lang, 0.4, "advert")
         return s
 
