@@ -126,6 +126,8 @@ def _print_verdict(result: ScanResult) -> None:
     click.echo(f"{verdict}  score {s.value:.2f}  form {s.form}  language {result.lang}")
     if s.combinations:
         click.echo("combinations: " + "; ".join(f"{c.id} {c.title} (+{c.bonus:g})" for c in s.combinations))
+    if s.damped:
+        click.echo("damped: " + "; ".join(f"{category} ×{factor:g}" for category, factor in s.damped))
     click.echo("")
     click.echo(_highlight(result))
     click.echo("")

@@ -130,6 +130,7 @@ class RawEvidence:
     company_form: bool
     identity_spans: tuple[tuple[int, int], ...] = ()  # where the employer is identified
     work_time: tuple[WorkTime, ...] = ()  # stated hours a day and days a week
+    contract_spans: tuple[tuple[int, int], ...] = ()  # "darba līgums", "written contract" (not negated)
 
 
 def extract_evidence(text: str) -> RawEvidence:
@@ -146,6 +147,7 @@ def extract_evidence(text: str) -> RawEvidence:
         company_form=bool(forms),
         identity_spans=tuple((m.start(), m.end()) for m in (*regs, *forms)),
         work_time=tuple(extract_work_time(text)),
+        contract_spans=tuple(extract_contracts(text)),
     )
 
 
@@ -342,3 +344,18 @@ def extract_work_time(text: str) -> list[WorkTime]:
         out.append(WorkTime(None, float(m.group("b") or m.group("a")), m.start(), m.end()))
     out += [WorkTime(None, 7.0, m.start(), m.end()) for m in _NO_DAYS_OFF.finditer(text)]
     return sorted(out, key=lambda w: w.start)
+
+
+# A written employment contract, named as such (not "contract on arrival", not "no contract").
+_CONTRACT = re.compile(
+    r"(?:darba|rakstisk\w*|rakstveida)\s+l[iī]gum\w*|l[iī]gum\w*\s+(?:uz nenoteiktu|uz noteiktu) laiku"
+    r"|(?:трудов|письменн|официальн)\w*\s+договор\w*|(?:трудов|письмов)\w*\s+договір|договір\s+(?:про|з)\s+роботу"
+    r"|(?:trudov|pysmov|pismenn|ofitsialn)\w*\s+dogov\w*"
+    r"|(?:written|employment|work|signed|fixed-term|permanent)\s+(?:employment\s+)?contract|contract of employment"
+    r"|employment agreement")
+_NEGATED = re.compile(r"(?:bez|без|no|without|nav|нет|немає|not)\s+(?:\w+\s+)?$")
+
+
+def extract_contracts(text: str) -> list[tuple[int, int]]:
+    """Spans that name a written employment contract, unless negated just before ("bez darba līguma")."""
+    return [m.span() for m in _CONTRACT.finditer(text) if not _NEGATED.search(text, max(0, m.start() - 16), m.start())]

@@ -150,6 +150,7 @@ class Score:
     categories: tuple[CategoryScore, ...]
     combinations: tuple[Combination, ...]
     form_scores: Mapping[str, float] = field(default_factory=dict)
+    damped: tuple[tuple[str, float], ...] = ()  # (category, factor) that scaled the score down
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +185,7 @@ class ScanResult:
             ],
             "categories": {c.category: round(c.weight, 4) for c in self.score.categories},
             "combinations": [c.id for c in self.score.combinations],
+            "damped": {category: factor for category, factor in self.score.damped},
             "contacts": [{"kind": c.kind, "value": c.value, "start": c.start, "end": c.end,
                           "obfuscated": c.obfuscated} for c in self.evidence.contacts],
             "segments": [{"start": s.start, "end": s.end, "lang": s.lang} for s in self.segments],

@@ -6,7 +6,10 @@ combine as a noisy-OR (1 − Π(1 − w)); combinations from patterns/combinatio
 a bonus; context-only categories count only beside a real indicator; and an advert is
 flagged only with a score at the threshold AND at least `min_categories` distinct
 non-context categories (or a combination marked `flag`, which is several indicators in
-one: a strong category together with its typical companions). Adding findings can only raise the score (monotone).
+one: a strong category together with its typical companions). A category with `damp` below 1
+(a lawful advert: employer, registration number, pay and a written contract, all outside the
+lure sentences) multiplies the score by it. Adding red-flag findings can only raise the score
+(monotone): the damping finding is read only from sentences in which no rule fired.
 """
 from __future__ import annotations
 
@@ -50,6 +53,11 @@ def score_advert(findings: Iterable[Finding], ruleset: RuleSet, *, threshold: fl
         if real and set(cb.all) <= present and (not cb.any or present & set(cb.any))
     )
     value = min(1.0, value + sum(c.bonus for c in combos))
+    # Categories that damp (an advert that meets Darba likums s. 32: employer, registration
+    # number, pay and a written contract) scale the whole score down, once each.
+    damped = tuple((c, ruleset.categories[c].damp) for c in sorted(cats) if ruleset.categories[c].damp < 1.0)
+    for _category, factor in damped:
+        value *= factor
     # A combination marked `flag` is itself several indicators (e.g. money offered for a
     # marriage plus a paid trip), so it may stand in for the category count.
     flagged = value >= threshold - 1e-9 and (len(real) >= min_categories or any(c.flag for c in combos))
@@ -59,4 +67,4 @@ def score_advert(findings: Iterable[Finding], ruleset: RuleSet, *, threshold: fl
             form_scores[form] += c.weight * affinity
     form = max(form_scores, key=lambda f: form_scores[f]) if flagged and any(form_scores.values()) else "none"
     ordered = tuple(sorted(cats.values(), key=lambda c: -c.weight))
-    return Score(value, flagged, form, ordered, combos, {k: round(v, 4) for k, v in form_scores.items()})
+    return Score(value, flagged, form, ordered, combos, {k: round(v, 4) for k, v in form_scores.items()}, damped)

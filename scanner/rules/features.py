@@ -30,9 +30,15 @@ class FeatureInput:
     # only count pay and identity found elsewhere; adding a red-flag sentence can
     # therefore never remove a "missing" finding, and scores stay monotone.
     tainted: tuple[tuple[int, int], ...] = ()
+    # Sentences where a rule of a real (not context-only) category fired: a lawful advert's
+    # employer, pay and contract are read outside these only.
+    lure_sentences: tuple[tuple[int, int], ...] = ()
 
     def clean(self, start: int) -> bool:
         return not any(a <= start < b for a, b in self.tainted)
+
+    def outside_lures(self, start: int) -> bool:
+        return not any(a <= start < b for a, b in self.lure_sentences)
 
 
 def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
@@ -90,6 +96,21 @@ def missing_pay(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     return [(0, 0, "no plausible pay amount or range stated outside the lure")]
 
 
+def lawful_advert(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
+    """A job advert that states what Darba likums s. 32 asks for, outside the lure sentences:
+    the employer with a registration number, a plausible pay figure, and a written contract."""
+    if x.kind != "job":
+        return []
+    text = x.norm.text
+    ok = x.outside_lures
+    registered = any(ok(a) and any(ch.isdigit() for ch in text[a:b]) for a, b in x.evidence.identity_spans)
+    paid = any(ok(p.start) and p.monthly_eur < PAY_HIGH_MONTHLY_EUR for p in x.evidence.pay)
+    contract = next(((a, b) for a, b in x.evidence.contract_spans if ok(a)), None)
+    if not (registered and paid and contract):
+        return []
+    return [(contract[0], contract[1], "employer registration number, pay and a written contract stated")]
+
+
 FEATURES: dict[str, Callable[[FeatureInput, Mapping[str, float]], list[Hit]]] = {
     "pay_high": pay_high,
     "age_limit": age_limit,
@@ -97,5 +118,6 @@ FEATURES: dict[str, Callable[[FeatureInput, Mapping[str, float]], list[Hit]]] = 
     "obfuscated_contact": obfuscated_contact,
     "missing_employer": missing_employer,
     "long_hours": long_hours,
+    "lawful_advert": lawful_advert,
     "missing_pay": missing_pay,
 }

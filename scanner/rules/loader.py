@@ -26,6 +26,7 @@ class Category:
     title: str
     forms: Mapping[str, float]
     context_only: bool
+    damp: float = 1.0  # < 1: the advert's whole score is multiplied by it when this category is present
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class _CategoryModel(BaseModel):
     title: str
     forms: dict[str, float]
     context_only: bool = False
+    damp: float = Field(1.0, gt=0.0, le=1.0)
 
 
 class _CombinationModel(BaseModel):
@@ -144,7 +146,9 @@ def _load_categories(root: Path, problems: list[str]) -> dict[str, Category]:
         bad = [f for f in m.forms if f not in FORMS]
         if bad:
             problems.append(f"{root / 'categories.yml'}: {cid}: unknown forms {bad} (use {', '.join(FORMS)})")
-        out[cid] = Category(cid, m.group, m.title, dict(m.forms), m.context_only)
+        if m.damp < 1.0 and not m.context_only:
+            problems.append(f"{root / 'categories.yml'}: {cid}: a category that damps the score must be context_only")
+        out[cid] = Category(cid, m.group, m.title, dict(m.forms), m.context_only, m.damp)
     if not out:
         problems.append(f"{root / 'categories.yml'}: no categories")
     return out

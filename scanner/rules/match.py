@@ -170,7 +170,9 @@ class Matcher:
                 for slot in self._slots[label]:
                     by_slot[slot].append(span)
         hits = self._combine(tokens, by_slot, token_sent, kind)
-        features = self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences)), kind, advert_lang)
+        lures = [h for h in hits if not self.ruleset.categories[h.rule.category].context_only]
+        features = self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences),
+                                          lure_sentences=_sentences_with(lures, sentences)), kind, advert_lang)
         return self._advert_frames(hits + features, by_slot)
 
     def _assign_keys(self, tokens: Tokens, sentences: list[Sentence]) -> tuple[list[str], list[int]]:

@@ -42,3 +42,31 @@ def test_threshold_and_min_categories_are_settings(ruleset) -> None:
     assert not score_advert(findings, ruleset, threshold=0.6).flagged
     assert score_advert(findings, ruleset, threshold=0.4).flagged
     assert not score_advert(findings, ruleset, threshold=0.4, min_categories=3).flagged
+
+
+def test_a_lawful_advert_damps_the_score_and_says_so(ruleset) -> None:
+    found = [_f("debt_advance", 0.4), _f("upfront_fee", 0.4)]
+    plain = score_advert(found, ruleset)
+    lawful = score_advert([*found, _f("lawful_advert", 0.0, "RF0908")], ruleset)
+    factor = ruleset.categories["lawful_advert"].damp
+    assert 0.0 < factor < 1.0
+    assert abs(lawful.value - plain.value * factor) < 1e-9
+    assert lawful.damped == (("lawful_advert", factor),) and plain.damped == ()
+
+
+def test_a_damping_category_must_be_context_only(tmp_path) -> None:
+    import shutil
+    from pathlib import Path
+
+    import pytest
+
+    from scanner.errors import RuleError
+    from scanner.rules.loader import load_rules
+
+    root = tmp_path / "patterns"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "patterns", root)
+    cats = root / "categories.yml"
+    cats.write_text(cats.read_text(encoding="utf-8").replace("context_only: true, damp: 0.7", "damp: 0.7"),
+                    encoding="utf-8")
+    with pytest.raises(RuleError, match="must be context_only"):
+        load_rules(root)
