@@ -70,14 +70,20 @@ def obfuscated_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit
 
 def long_hours(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     """Excessive working time (an ILO indicator of forced labour): `hours` a day or more,
-    or `days` a week or more."""
-    hours, days = params.get("hours", 12.0), params.get("days", 7.0)
+    `days` a week or more, or stated hours a day times days a week of `weekly` or more."""
+    hours, days, weekly = params.get("hours", 12.0), params.get("days", 7.0), params.get("weekly", 60.0)
     out = []
     for w in x.evidence.work_time:
         if w.hours is not None and w.hours >= hours:
             out.append((w.start, w.end, f"{w.hours:g} hours a day"))
         elif w.days is not None and w.days >= days:
             out.append((w.start, w.end, f"{w.days:g} days a week"))
+    if not out:  # "6 days a week, 11 hours a day" is 66 hours
+        per_day = max((w.hours for w in x.evidence.work_time if w.hours is not None), default=0.0)
+        per_week = [w for w in x.evidence.work_time if w.days is not None]
+        if per_week and per_day * max(w.days or 0.0 for w in per_week) >= weekly:
+            w = per_week[0]
+            out.append((w.start, w.end, f"about {per_day * (w.days or 0.0):g} hours a week"))
     return out
 
 
