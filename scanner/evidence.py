@@ -349,6 +349,8 @@ def extract_work_time(text: str) -> list[WorkTime]:
 # A written employment contract, named as such (not "contract on arrival", not "no contract").
 _CONTRACT = re.compile(
     r"(?:darba|rakstisk\w*|rakstveida)\s+l[iī]gum\w*|l[iī]gum\w*\s+(?:uz nenoteiktu|uz noteiktu) laiku"
+    r"|\d+\s?(?:mēnešu|menesu|gada)\s+l[iī]gum\w*|(?:контракт|договор)\w*\s+на\s+\d+\s+(?:месяц|год)\w*"
+    r"|\d+[- ](?:month|year)\s+contract"
     r"|(?:трудов|письменн|официальн)\w*\s+договор\w*|(?:трудов|письмов)\w*\s+договір|договір\s+(?:про|з)\s+роботу"
     r"|(?:trudov|pysmov|pismenn|ofitsialn)\w*\s+dogov\w*"
     r"|(?:written|employment|work|signed|fixed-term|permanent)\s+(?:employment\s+)?contract|contract of employment"
