@@ -146,7 +146,7 @@ def extract_evidence(text: str) -> RawEvidence:
         employer_id=employer_id,
         company_form=bool(forms),
         identity_spans=tuple((m.start(), m.end()) for m in (*regs, *forms)),
-        work_time=tuple(extract_work_time(text)),
+        work_time=tuple(extract_work_time(text, numbers)),
         contract_spans=tuple(extract_contracts(text)),
     )
 
@@ -332,18 +332,25 @@ _DAYS_A_WEEK = re.compile(
 _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходных|без вихідних|no days off|7/7")
 
 
-def extract_work_time(text: str) -> list[WorkTime]:
+_NO_DAYS_OFF_HINTS = ("brīvdien", "brivdien", "выходн", "вихідн", "days off", "7/7")
+
+
+def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -> list[WorkTime]:
     """Hours a day ("12 st./dienā", "10-12 часов в день") and days a week ("6-7 dienas
-    nedēļā", "7 days a week"); "no days off" counts as seven days."""
+    nedēļā", "7 days a week"); "no days off" counts as seven days. The figures are only
+    looked for just after the text's numbers."""
     out: list[WorkTime] = []
-    for m in _HOURS_A_DAY.finditer(text):
-        top = int(m.group("b") or m.group("a"))
-        if 1 <= top <= 24:
-            out.append(WorkTime(float(top), None, m.start(), m.end()))
-    for m in _DAYS_A_WEEK.finditer(text):
-        out.append(WorkTime(None, float(m.group("b") or m.group("a")), m.start(), m.end()))
-    out += [WorkTime(None, 7.0, m.start(), m.end()) for m in _NO_DAYS_OFF.finditer(text)]
-    return sorted(out, key=lambda w: w.start)
+    short = [span for span in _numbers(text, numbers) if span[1] - span[0] <= 2]
+    for a, b in _windows(short, len(text), 0, 40):
+        for m in _HOURS_A_DAY.finditer(text, a, b):
+            top = int(m.group("b") or m.group("a"))
+            if 1 <= top <= 24:
+                out.append(WorkTime(float(top), None, m.start(), m.end()))
+        for m in _DAYS_A_WEEK.finditer(text, a, b):
+            out.append(WorkTime(None, float(m.group("b") or m.group("a")), m.start(), m.end()))
+    if any(hint in text for hint in _NO_DAYS_OFF_HINTS):
+        out += [WorkTime(None, 7.0, m.start(), m.end()) for m in _NO_DAYS_OFF.finditer(text)]
+    return sorted(set(out), key=lambda w: (w.start, w.end))
 
 
 # A written employment contract, named as such (not "contract on arrival", not "no contract").
@@ -358,6 +365,18 @@ _CONTRACT = re.compile(
 _NEGATED = re.compile(r"(?:bez|без|no|without|nav|нет|немає|not)\s+(?:\w+\s+)?$")
 
 
+_CONTRACT_HINTS = ("līgum", "ligum", "договор", "договір", "контракт", "dogov", "contract", "agreement")
+
+
 def extract_contracts(text: str) -> list[tuple[int, int]]:
     """Spans that name a written employment contract, unless negated just before ("bez darba līguma")."""
-    return [m.span() for m in _CONTRACT.finditer(text) if not _NEGATED.search(text, max(0, m.start() - 16), m.start())]
+    anchors = sorted((i, i + len(hint)) for hint in _CONTRACT_HINTS for i in _find_all(text, hint))
+    spans = (m.span() for a, b in _windows(anchors, len(text), 30, 30) for m in _CONTRACT.finditer(text, a, b))
+    return [(a, b) for a, b in spans if not _NEGATED.search(text, max(0, a - 16), a)]
+
+
+def _find_all(text: str, needle: str) -> Iterable[int]:
+    i = text.find(needle)
+    while i != -1:
+        yield i
+        i = text.find(needle, i + 1)
