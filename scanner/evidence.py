@@ -362,6 +362,10 @@ _CONTRACT = re.compile(
     r"|(?:trudov|pysmov|pismenn|ofitsialn)\w*\s+dogov\w*"
     r"|(?:written|employment|work|signed|fixed-term|permanent)\s+(?:employment\s+)?contract|contract of employment"
     r"|employment agreement")
+# "signed on arrival" is no contract the worker can read before leaving
+_ON_ARRIVAL = re.compile(r"uz vietas|pēc ierašanās|pec ierasanas|pēc atbraukšanas|на месте|по приезду|после приезда|"
+                         r"после прибытия|на місці|після прибуття|після приїзду|по приїзду|on arrival|after arrival|"
+                         r"upon arrival|when you arrive")
 _NEGATED = re.compile(r"(?:bez|без|no|without|nav|нет|немає|not)\s+(?:\w+\s+)?$")
 
 
@@ -372,7 +376,8 @@ def extract_contracts(text: str) -> list[tuple[int, int]]:
     """Spans that name a written employment contract, unless negated just before ("bez darba līguma")."""
     anchors = sorted((i, i + len(hint)) for hint in _CONTRACT_HINTS for i in _find_all(text, hint))
     spans = (m.span() for a, b in _windows(anchors, len(text), 30, 30) for m in _CONTRACT.finditer(text, a, b))
-    return [(a, b) for a, b in spans if not _NEGATED.search(text, max(0, a - 16), a)]
+    return [(a, b) for a, b in spans
+            if not _NEGATED.search(text, max(0, a - 16), a) and not _ON_ARRIVAL.search(text, b, b + 60)]
 
 
 def _find_all(text: str, needle: str) -> Iterable[int]:
