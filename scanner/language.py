@@ -77,6 +77,10 @@ _LINGUA_OTHER = ("GERMAN", "POLISH", "LITHUANIAN", "ESTONIAN", "FRENCH", "SPANIS
 _LINGUA_OURS = {"LATVIAN": "lv", "RUSSIAN": "ru", "UKRAINIAN": "uk", "ENGLISH": "en"}
 
 
+_RARE_DOUBLE = re.compile(r"aa|uu", re.IGNORECASE)
+_ANY_DOUBLE = re.compile(r"aa|uu|ii|ee", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     start: int
@@ -149,7 +153,16 @@ def _detect_one(text: str, start: int, end: int, hint: str | None, lingua_min_ch
         return Sentence(start, end, "lv", 0.9, "letters")
     if len(_OTHER_LATIN.findall(s)) >= 2:
         return _by_lingua(s, start, end, hint, lingua_min_chars, default="other")
+    if _lv_digraph_vowels(s):
+        return Sentence(start, end, "lv", 0.8, "letters")
     return _by_words(s, start, end, ("en", "lv", "ru", "uk"), hint, lingua_min_chars)
+
+
+def _lv_digraph_vowels(s: str) -> bool:
+    """Latvian typed with doubled vowels for long ones ("formaalai lauliibai Iirijaa"):
+    "aa" and "uu" hardly occur in English or in Latin-script Russian ("ii" and "ee" do)."""
+    rare = _RARE_DOUBLE.findall(s)
+    return len(rare) >= 2 or (len(rare) == 1 and len(_ANY_DOUBLE.findall(s)) >= 3)
 
 
 def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | None,

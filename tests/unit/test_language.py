@@ -46,3 +46,13 @@ def test_hint_decides_only_unclear_sentences() -> None:
 def test_advert_language_is_the_largest_part() -> None:
     norm = normalize_text("Darbs Vācijā, alga laba, dzīvoklis ir.\nРабота.").text
     assert advert_language(detect_sentences(norm)) == "lv"
+
+
+def test_latvian_typed_with_doubled_vowels_is_latvian() -> None:
+    from scanner.language import detect_sentences
+
+    for text, lang in [("Vajadziiga meitene formaalai lauliibai Iirijaa (Dublinaa).", "lv"),
+                       ("Darbs Norveegijaa, dziivoshana bez maksas, alga uz rokas.", "lv"),
+                       ("Rabota v Germanii, zhilye besplatno, oplata kazhduyu nedelyu.", "ru"),
+                       ("Free room, we need you this week, meet us at the bus.", "en")]:
+        assert [s.lang for s in detect_sentences(text)] == [lang], text
