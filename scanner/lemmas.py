@@ -61,7 +61,7 @@ _TO_CYR_MAP = {lang: dict(table) for lang, table in _TO_CYR.items()}
 
 _UK_H = re.compile(r"(?<![sczk])h")
 _SOFT_BEFORE_IOTATED = re.compile(r"(?<=[bdfklmnprstvz])(ye|yo|yu|ya)")
-_SOFT_FINAL = frozenset("bdfklmnprsvz")
+_SOFT_FINAL = frozenset("bdfhklmnprsvz")  # h: "sh", "zh", "ch" ("otrabotaesh" is "отработаешь")
 _REFLEXIVE = re.compile(r"(ть|ти|чь)(ся|сь)$")
 _LV_DIGRAPHS = re.compile(r"sh|ch|zh|lj|nj|gj|kj")
 _LV_DIGRAPH_MAP = {"sh": "s", "ch": "c", "zh": "z", "lj": "l", "nj": "n", "gj": "g", "kj": "k"}
