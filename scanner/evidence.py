@@ -282,6 +282,10 @@ _CUR_HINT = re.compile(r"€|\$|£|₽|₴|eur|eir|evr|евр|євр|эвр|usd|
                        r"гривен|hryven|pln|zł|zlot|злот|nok|sek|dkk|kr|крон|chf|czk|aed|dirham|дирхам|dirkham")
 
 
+# Words after an amount that start something else than its period.
+_TAIL_STOP = re.compile(r"depend|atkarīb|atkarib|зависим|залежн|plus\b|\+|overtime|virsstund|сверхуроч|понаднормов")
+
+
 def _pay_in(text: str, a: int, b: int) -> list[Pay]:
     out: list[Pay] = []
     if _CUR_HINT.search(text, a, b) is None:
@@ -297,7 +301,7 @@ def _pay_in(text: str, a: int, b: int) -> list[Pay]:
         b = _amount(m.group("b"), "") * mult if m.group("b") else a
         if a <= 0 or a > 10_000_000:
             continue
-        tail = m.group("tail") or ""
+        tail = _TAIL_STOP.split(m.group("tail") or "", maxsplit=1)[0]  # "up to 4,000 EUR depending on hours"
         period = next((name for name, rx in _PERIOD_RE if rx.search(tail[:22])), "unknown")
         end = m.end("cur2") if m.group("cur2") else m.end("b") if m.group("b") else m.end("a")
         out.append(Pay(min(a, b), max(a, b), currency, period, m.start("pre") if m.group("pre") else m.start("a"), end))
@@ -361,7 +365,7 @@ _CONTRACT = re.compile(
     r"|(?:трудов|письменн|официальн)\w*\s+договор\w*|(?:трудов|письмов)\w*\s+договір|договір\s+(?:про|з)\s+роботу"
     r"|(?:trudov|pysmov|pismenn|ofitsialn)\w*\s+dogov\w*"
     r"|(?:written|employment|work|signed|fixed-term|permanent)\s+(?:employment\s+)?contract|contract of employment"
-    r"|employment agreement")
+    r"|employment agreement|договір\s+підряду|договор\w*\s+подряда|uzņēmuma\s+l[iī]gum\w*|(?:service|freelance)\s+contract")
 # "signed on arrival" is no contract the worker can read before leaving
 _ON_ARRIVAL = re.compile(r"uz vietas|pēc ierašanās|pec ierasanas|pēc atbraukšanas|на месте|по приезду|после приезда|"
                          r"после прибытия|на місці|після прибуття|після приїзду|по приїзду|on arrival|after arrival|"

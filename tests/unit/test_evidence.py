@@ -88,3 +88,10 @@ def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
     assert [w.hours for w in found if w.hours is not None] == hours
     assert [w.days for w in found if w.days is not None] == days
     assert extract_evidence(_n(text)).work_time == tuple(found)
+
+
+def test_a_period_word_after_depending_on_is_not_the_pay_period() -> None:
+    (pay,) = extract_pay(_n("Salary up to 4,000 EUR depending on hours. Your contract is with us."))
+    assert pay.period == "unknown" and pay.amount_max == 4000.0
+    (hourly,) = extract_pay(_n("Maksājam 12 EUR/h plus virsstundas"))
+    assert hourly.period == "hour"
