@@ -22,6 +22,7 @@ from ..lemmas import KeyMaker
 from ..language import Sentence
 from ..models import LANGS
 from ..normalize import normalize_text
+from ..score import PRESENT
 from .features import FEATURES, FeatureInput
 from .loader import GlobalContext, RuleSet
 from .schema import Pattern, Rule
@@ -170,7 +171,7 @@ class Matcher:
                 for slot in self._slots[label]:
                     by_slot[slot].append(span)
         hits = self._combine(tokens, by_slot, token_sent, kind)
-        lures = [h for h in hits if not self.ruleset.categories[h.rule.category].context_only]
+        lures = [h for h in hits if h.weight >= PRESENT and not self.ruleset.categories[h.rule.category].context_only]
         features = self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences),
                                           lure_sentences=_sentences_with(lures, sentences)), kind, advert_lang)
         return self._advert_frames(hits + features, by_slot)
