@@ -117,3 +117,11 @@ def test_an_awareness_frame_counts_a_repeated_term_once(ruleset) -> None:
 
     assert not damped(("сообщите", "сообщите", "сообщим"))
     assert damped(("сообщите", "в личке"))
+
+
+def test_a_permitted_charity_collection_is_damped(scanner) -> None:
+    text = ("Draudze rīko ziedojumu vākšanu pie lielveikaliem. Vākšanai saņemta pašvaldības atļauja Nr. 3-12/184; "
+            "katrs brīvprātīgais saņems aizzīmogotu ziedojumu kasti. Ceļa izdevumus kompensējam.")
+    result = scanner.scan(Advert(id="c", text=text, kind="job"))
+    assert not result.flagged
+    assert any("CX03" in f.reason for f in result.findings)
