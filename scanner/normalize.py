@@ -64,10 +64,16 @@ _INNER_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’`](?=[^\W\d_])")
 
 def _mark_apostrophes(text: str) -> str:
     """Inner apostrophes as "ʼ"; most texts have no apostrophe at all, and finding that out
-    with `in` is twenty times faster than the regex's scan."""
+    with `in` is twenty times faster than the regex's scan. A dollar sign that starts a
+    word of letters ("$ugar", "$ponsor") is the letter s written to dodge filters."""
     if "'" in text or "’" in text or "`" in text:
-        return _INNER_APOSTROPHE.sub("ʼ", text)
+        text = _INNER_APOSTROPHE.sub("ʼ", text)
+    if "$" in text:
+        text = _DOLLAR_S.sub("s", text)
     return text
+
+
+_DOLLAR_S = re.compile(r"(?<![\w$])\$(?=[^\W\d_]{2})")
 
 
 def normalize_text(text: str) -> NormText:

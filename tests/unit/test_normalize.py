@@ -38,3 +38,8 @@ def test_mixed_script_words_are_recorded() -> None:
 
 def test_plain_brand_names_in_cyrillic_text_are_not_mixed() -> None:
     assert normalize_text("Пишите в WhatsApp или Viber").mixed_script == ()
+
+
+def test_a_dollar_sign_starting_a_word_is_the_letter_s() -> None:
+    assert normalize_text("$ugar baby, $ponsor").text == "sugar baby, sponsor"
+    assert normalize_text("Pay $500, US$ 300, ca$h").text == "pay $500, us$ 300, ca$h"
