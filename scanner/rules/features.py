@@ -47,8 +47,17 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
             for p in x.evidence.pay if p.monthly_eur >= threshold]
 
 
+# Programmes whose age window is set by law or by the programme, not by an employer's
+# preference: au pair schemes (18–30), the European Solidarity Corps (18–30), student
+# work-and-travel visas.
+LEGAL_AGE_PROGRAMMES = ("au pair", "au-pair", "aupair", "solidarity corps", "solidaritātes korpus",
+                        "корпус солидарности", "корпус солідарності", "work and travel", "work & travel")
+
+
 def age_limit(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     max_high = params.get("max_high", 40.0)
+    if any(name in x.norm.text for name in LEGAL_AGE_PROGRAMMES):
+        return []
     return [(a.start, a.end, f"age limited to {a.low or '?'}–{a.high}")
             for a in x.evidence.ages if a.high is not None and a.high <= max_high]
 
