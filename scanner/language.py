@@ -21,7 +21,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+(?=\s|$)|\n|$)")
+# A sentence runs to a stop followed by whitespace, or to a line end. A stop inside a word
+# ("3.5", "g.)", "www.x.lv") belongs to the sentence: no text may fall between sentences.
+_SENTENCE = re.compile(r"(?:[^\n.!?…]|[.!?…]+(?![.!?…]|\s|$))*(?:[.!?…]+(?=\s|$)|\n|$)")
 _WORD = re.compile(r"[^\W\d_]+")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _LAT = re.compile(r"[a-z\u00c0-\u024f]")
@@ -226,7 +228,8 @@ def _fill_undecided(sentences: list[Sentence], hint: str | None, text: str = "")
         prev = next((x.lang for x in reversed(out) if x.lang in fits), None)
         nxt = next((x.lang for x in sentences[i + 1:] if x.lang in fits), None)
         fallback = majority if majority in fits else fits[0]
-        lang = hint if hint in fits else prev or nxt or fallback
+        # the advert's own majority first: a neighbour is one sentence, which adding another can change
+        lang = hint if hint in fits else majority if majority in fits else prev or nxt or fallback
         out.append(Sentence(s.start, s.end, lang, 0.2, "advert"))
     return out
 

@@ -56,3 +56,13 @@ def test_latvian_typed_with_doubled_vowels_is_latvian() -> None:
                        ("Rabota v Germanii, zhilye besplatno, oplata kazhduyu nedelyu.", "ru"),
                        ("Free room, we need you this week, meet us at the bus.", "en")]:
         assert [s.lang for s in detect_sentences(text)] == [lang], text
+
+
+def test_sentences_cover_all_text_even_with_stops_inside_words() -> None:
+    from scanner.language import split_sentences
+
+    for text in ["Meitenes (18–25 g.) strādāt par hostesi. Pieredze nav vajadzīga.", "Pay 3.5 eur/h. Call now!",
+                 "www.darbs.lv is ok. Next line\nthird..."]:
+        spans = split_sentences(text)
+        covered = "".join(text[a:b] for a, b in spans)
+        assert "".join(covered.split()) == "".join(text.split()), (text, spans)
