@@ -33,6 +33,9 @@ class FeatureInput:
     # Sentences where a rule of a real (not context-only) category fired: a lawful advert's
     # employer, pay and contract are read outside these only.
     lure_sentences: tuple[tuple[int, int], ...] = ()
+    # Sentences where any rule fired, not counting sentences in an unread language: a
+    # registration number is a number in any language.
+    hit_sentences: tuple[tuple[int, int], ...] = ()
 
     def clean(self, start: int) -> bool:
         return not any(a <= start < b for a, b in self.tainted)
@@ -97,7 +100,10 @@ def long_hours(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
 
 
 def missing_employer(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
-    identified = any(x.clean(a) for a, _ in x.evidence.identity_spans)
+    text = x.norm.text
+    identified = any(x.clean(a) or (any(ch.isdigit() for ch in text[a:b])
+                                    and not any(s <= a < e for s, e in x.hit_sentences))
+                     for a, b in x.evidence.identity_spans)
     if x.kind != "job" or identified or x.fields.get("employer"):
         return []
     return [(0, 0, "no employer name with a company form and no registration number")]

@@ -173,7 +173,9 @@ class Matcher:
         hits = self._combine(tokens, by_slot, token_sent, kind)
         lures = [h for h in hits if h.weight >= PRESENT and not self.ruleset.categories[h.rule.category].context_only]
         features = self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences),
-                                          lure_sentences=_sentences_with(lures, sentences)), kind, advert_lang)
+                                          lure_sentences=_sentences_with(lures, sentences),
+                                          hit_sentences=_sentences_with(hits, sentences, other=False)),
+                                  kind, advert_lang)
         return self._advert_frames(hits + features, by_slot)
 
     def _assign_keys(self, tokens: Tokens, sentences: list[Sentence]) -> tuple[list[str], list[int]]:
@@ -263,13 +265,14 @@ class Matcher:
         return out
 
 
-def _sentences_with(hits: list[Hit], sentences: list[Sentence]) -> tuple[tuple[int, int], ...]:
+def _sentences_with(hits: list[Hit], sentences: list[Sentence], *, other: bool = True) -> tuple[tuple[int, int], ...]:
     """Spans of the sentences not to read compliance from: those in which a text rule
-    fired, and those in no language the rules can read ("other"), whose lure the rules
-    could not have seen."""
+    fired, and (with `other`) those in no language the rules can read ("other"), whose
+    lure the rules could not have seen."""
     starts = [s.start for s in sentences]
     found = {sentences[max(0, bisect_right(starts, h.start) - 1)] for h in hits} if sentences else set()
-    found |= {s for s in sentences if s.lang == "other"}
+    if other:
+        found |= {s for s in sentences if s.lang == "other"}
     return tuple(sorted((s.start, s.end) for s in found))
 
 

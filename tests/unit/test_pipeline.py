@@ -125,3 +125,10 @@ def test_a_permitted_charity_collection_is_damped(scanner) -> None:
     result = scanner.scan(Advert(id="c", text=text, kind="job"))
     assert not result.flagged
     assert any("CX03" in f.reason for f in result.findings)
+
+
+def test_a_registration_number_in_a_sentence_of_another_language_still_identifies_the_employer(scanner) -> None:
+    text = ("Darbs noliktavā Rīgā, alga 1200 EUR mēnesī, darba līgums. "
+            "Arbeitgeber: Lager Nord GmbH (Handelsregister HRB 12345, Reg. Nr. 40103123456).")
+    result = scanner.scan(Advert(id="r", text=text, kind="job"))
+    assert not any(f.rule == "RF0905" for f in result.findings)
