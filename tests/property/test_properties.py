@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from scanner.corpus import clusters, read_jsonl, split
@@ -20,7 +20,7 @@ RED_FLAG_SENTENCES = sorted({text for rule in RULES.active for _lang, texts in r
 ADVERTS = [r for path in sorted((ROOT / "corpora").glob("dev/*.jsonl")) for r in read_jsonl(path)]
 
 # Letters our rules and tricks use, plus look-alikes, invisible and combining characters.
-ALPHABET = st.sampled_from(list("abcdeopxyzāēīšžčļņ абвгдежзиклмнопрстуфхцчшщыьэюяіїєґ 0123456789.,!?@+-€$\n")
+ALPHABET = st.sampled_from(list("abcdeopxyzāēīšžčļņ абвгдежзиклмнопрстуфхцчшщыьэюяіїєґ 0123456789.,!?@+-€$'`’\n")
                            + ["\u200b", "\u00ad", "\u0301", "ﬁ", "Ａ", "İ", "ẞ", "😀", "№", "…", "\ufeff"])
 TEXT = st.one_of(st.text(max_size=300), st.text(alphabet=ALPHABET, max_size=300))
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -28,6 +28,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 @FAST
 @given(TEXT)
+@example("A`$AA")  # "$" read as "s" made the backtick inner only on the second pass
 def test_normalization_is_idempotent(text: str) -> None:
     once = normalize_text(text).text
     assert normalize_text(once).text == once
