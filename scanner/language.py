@@ -211,6 +211,17 @@ def _lingua_lang(s: str, cyrillic: bool) -> str | None:
     return _LINGUA_OURS.get(found.name, "other") if found is not None else None
 
 
+# lingua's guess on a few words is weak: "No English fine." comes back Norwegian. In an
+# advert written in one of our languages, such a short "other" line is undecided.
+_SHORT_OTHER = 24
+
+
+def _short_lingua_other(s: Sentence, text: str) -> bool:
+    seg = text[s.start:s.end].strip()
+    return (s.lang == "other" and s.method == "lingua" and len(seg) < _SHORT_OTHER
+            and not _OTHER_LATIN.search(seg))
+
+
 def _fill_undecided(sentences: list[Sentence], hint: str | None, text: str = "") -> list[Sentence]:
     """Sentences with no language ("": digits, emoji, short) take their neighbours'; a
     short Cyrillic line only a Cyrillic language (a Russian title next to an English line
@@ -219,7 +230,7 @@ def _fill_undecided(sentences: list[Sentence], hint: str | None, text: str = "")
     majority = max(set(known), key=known.count) if known else (hint or "other")
     out: list[Sentence] = []
     for i, s in enumerate(sentences):
-        if s.lang:
+        if s.lang and not (known and _short_lingua_other(s, text)):
             out.append(s)
             continue
         seg = text[s.start:s.end]
