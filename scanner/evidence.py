@@ -333,10 +333,13 @@ _HOURS_A_DAY = re.compile(
 _DAYS_A_WEEK = re.compile(
     rf"(?<!\d)(?P<a>[1-7])(?:{_RANGE_DASH}(?P<b>[1-7]))?\s?"
     r"(?:dien\w*|дн\w*|days?)\s?(?:/|per|a|в|на|par)?\s?(?:ned\w*|нед\w*|тиж\w*|week)")
-_NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходных|без вихідних|bez vyh?k?odnyh|bez vykhodnykh|bez vykhidnykh|no days off|7/7")
+_NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходных|без вихідних|bez vyh?k?odnyh|bez vykhodnykh|bez vykhidnykh|no days off|7/7"
+                          # one day off a month is a seven-day week for the other three
+                          r"|(?:one|1) day off (?:a|per|each) month|(?:viena|1) brīvdiena (?:mēnesī|mēnesi)"
+                          r"|(?:один|1) выходной в месяц|(?:один|1) вихідний на місяць")
 
 
-_NO_DAYS_OFF_HINTS = ("brīvdien", "brivdien", "выходн", "вихідн", "vyhodn", "vykhodn", "vykhidn", "days off", "7/7")
+_NO_DAYS_OFF_HINTS = ("brīvdien", "brivdien", "выходн", "вихідн", "vyhodn", "vykhodn", "vykhidn", "days off", "day off", "7/7")
 
 
 def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -> list[WorkTime]:

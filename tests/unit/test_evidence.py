@@ -82,6 +82,9 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("8 hours a day, 5 days a week", [8.0], [5.0]),
     ("No days off in the season", [], [7.0]),
     ("12-hour shifts on a 2/2 rota, 20 EUR a day", [], []),
+    ("Salary 600 EUR plus room. One day off per month.", [], [7.0]),
+    ("Один выходной в месяц, жильё бесплатно", [], [7.0]),
+    ("Two days off a week, one day off per year for your birthday", [], []),
 ])
 def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
     found = extract_work_time(_n(text))
