@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -23,7 +24,8 @@ ADVERTS = [r for path in sorted((ROOT / "corpora").glob("dev/*.jsonl")) for r in
 ALPHABET = st.sampled_from(list("abcdeopxyzāēīšžčļņ абвгдежзиклмнопрстуфхцчшщыьэюяіїєґ 0123456789.,!?@+-€$'`’\n")
                            + ["\u200b", "\u00ad", "\u0301", "ﬁ", "Ａ", "İ", "ẞ", "😀", "№", "…", "\ufeff"])
 TEXT = st.one_of(st.text(max_size=300), st.text(alphabet=ALPHABET, max_size=300))
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# REDFLAG_EXAMPLES=20000 pytest tests/property runs a long search before a release.
+FAST = settings(max_examples=int(os.environ.get("REDFLAG_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @FAST
