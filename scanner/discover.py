@@ -12,6 +12,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Iterable, Literal
 from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
@@ -38,6 +39,7 @@ _PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
 
 # --- URLs ---------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65_536)  # links repeat on every page and every run
 def normalize_url(url: str) -> str:
     """One spelling per URL: lower-case scheme and host, no default port, no fragment,
     no tracking parameters (utm_*, fbclid, ...), sorted query, "/" for an empty path.

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from types import TracebackType
 from typing import Self
 
@@ -271,6 +272,7 @@ async def _one_chunk(data: bytes) -> AsyncIterator[bytes]:
     yield data
 
 
+@lru_cache(maxsize=65_536)  # a re-run parses the same URLs again; httpx.URL is immutable
 def _parse(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
