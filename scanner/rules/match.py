@@ -207,7 +207,8 @@ class Matcher:
             pattern = pref.pattern
             groups = [by_slot[(ref, g)] for g in range(len(pattern.groups))]
             for start, end in _windows(groups, pattern.window, pattern.ordered, token_sent):
-                weight, why = self._context_weight(pref, start, end, by_slot, token_sent)
+                own = [h for g in range(len(groups)) for h in groups[g] if start <= h[0] and h[1] <= end]
+                weight, why = self._context_weight(pref, start, end, by_slot, token_sent, own)
                 if weight <= 0:
                     continue
                 a, b = tokens.span(start, end)
@@ -216,8 +217,15 @@ class Matcher:
 
     def _context_weight(self, pref: _PatternRef, start: int, end: int,
                         by_slot: dict[tuple[int, int], list[tuple[int, int]]],
-                        token_sent: list[int]) -> tuple[float, str]:
+                        token_sent: list[int], own: list[tuple[int, int]]) -> tuple[float, str]:
+        """The hit's weight after the contexts near it. A context word that is part of the
+        hit's own term is not context: terms meet as lemma keys, so the negation "не" is also
+        the "не" of "ничего не делая", and "kāzu" (wedding services) is also "kāzām"."""
         weight = pref.pattern.weight if pref.pattern.weight is not None else pref.rule.weight
+
+        def around(a: int, b: int) -> bool:
+            return not any(x <= a and b <= y for x, y in own)
+
         notes = []
         contexts = pref.rule.context_for(pref.lang)
         if contexts:
@@ -225,7 +233,7 @@ class Matcher:
             for ref, index in self._ctx_refs.get((pref.rule.id, pref.lang), ()):
                 ctx = contexts[index]
                 for a, b in by_slot.get((ref, 0), []):
-                    if token_sent[a] == sent and _gap((a, b), (start, end)) <= ctx.window:
+                    if token_sent[a] == sent and _gap((a, b), (start, end)) <= ctx.window and around(a, b):
                         weight *= ctx.factor
                         notes.append(f"context ×{ctx.factor:g} ({ctx.terms[0]})")
                         break
@@ -233,7 +241,7 @@ class Matcher:
         for ref in self._global_refs.get(pref.lang, ()):
             gctx = self._refs[ref].context  # type: ignore[union-attr]
             for a, b in by_slot.get((ref, 0), []):
-                if token_sent[a] == sent and _gap((a, b), (start, end)) <= gctx.window:
+                if token_sent[a] == sent and _gap((a, b), (start, end)) <= gctx.window and around(a, b):
                     weight *= gctx.factor
                     notes.append(f"{gctx.id} ×{gctx.factor:g} ({gctx.title.split(':')[0].lower()})")
                     break
