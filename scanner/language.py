@@ -114,21 +114,26 @@ def _count(run: re.Pattern[str], s: str) -> int:
 
 def _translit_vote(sentences: list[Sentence], text: str) -> list[Sentence]:
     """Latin-script Russian and Ukrainian share most short words, so one sentence says
-    little; the whole advert's function words decide between them for such sentences."""
+    little. Each sentence leans by its function words found in only one of the two; the
+    sentences' leanings vote (one sentence, one vote, so a long line added in the other
+    language cannot outweigh the rest), and word totals break a tie. A sentence leaning
+    two words or more keeps its own language; the others take the vote's."""
     translit = [s for s in sentences if s.method == "words" and s.lang in ("ru", "uk") and not _CYR.search(text[s.start:s.end])]
     cyrillic = [s.lang for s in sentences if s.lang in ("ru", "uk") and _CYR.search(text[s.start:s.end])]
     if not translit and not cyrillic:
         return sentences
-    words = [w for s in translit for w in _WORD.findall(text[s.start:s.end])]
-    ru = sum(w in FUNCTION_WORDS["ru"] and w not in FUNCTION_WORDS["uk"] for w in words)
-    uk = sum(w in FUNCTION_WORDS["uk"] and w not in FUNCTION_WORDS["ru"] for w in words)
-    winner = ("ru" if ru > uk else "uk") if ru != uk else None
+    lean = {s: _lean(text[s.start:s.end]) for s in translit}
+    votes = sum((v > 0) - (v < 0) for v in lean.values())
+    total = sum(lean.values())
+    decided = votes or total
+    winner = ("ru" if decided > 0 else "uk") if decided else None
     if winner is None and not translit:  # a Latin line in a Cyrillic advert: the advert's language
         winner = max(("ru", "uk"), key=cyrillic.count)
 
     def fix(s: Sentence) -> Sentence:
         if s in translit and winner:
-            return Sentence(s.start, s.end, winner, s.confidence, s.method)
+            own = "ru" if lean[s] >= 2 else "uk" if lean[s] <= -2 else winner
+            return Sentence(s.start, s.end, own, s.confidence, s.method)
         # lingua calls short transliterated Russian "other"; in a transliterated advert an
         # all-ASCII "other" sentence is one more transliterated sentence.
         if translit and s.lang == "other" and s.method == "lingua" and text[s.start:s.end].isascii():
@@ -136,6 +141,13 @@ def _translit_vote(sentences: list[Sentence], text: str) -> list[Sentence]:
         return s
 
     return [fix(s) for s in sentences]
+
+
+def _lean(sentence: str) -> int:
+    """Russian-only minus Ukrainian-only function words (transliterated) in a sentence."""
+    words = _WORD.findall(sentence)
+    return (sum(w in FUNCTION_WORDS["ru"] and w not in FUNCTION_WORDS["uk"] for w in words)
+            - sum(w in FUNCTION_WORDS["uk"] and w not in FUNCTION_WORDS["ru"] for w in words))
 
 
 def _detect_one(text: str, start: int, end: int, hint: str | None, lingua_min_chars: int) -> Sentence:
