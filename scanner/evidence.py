@@ -30,7 +30,7 @@ NUMBER_WORDS = {  # en, lv, ru, uk, and ru/uk in Latin letters
 }
 WORD_DIGIT = {w: d for d, words in NUMBER_WORDS.items() for w in words.split()}
 _ITEM = r"(?:\d|" + "|".join(sorted(map(re.escape, WORD_DIGIT), key=len, reverse=True)) + r")"
-_SEP = r"[\s\-.()/~*_|·•,:+#=]{0,4}"
+_SEP = r"[ \t\u00a0\u2000-\u200a\u202f\-.()/~*_|·•,:+#=]{0,4}"  # not a line break: the next line is another thing
 _PHONE_RUN = re.compile(rf"(?<![\w\d])(?:\+|00)?{_ITEM}(?:{_SEP}{_ITEM}){{7,15}}(?![\w\d])")
 _PHONE_RUN_DIGITS = re.compile(rf"(?<![\w\d])(?:\+|00)?\d(?:{_SEP}\d){{7,15}}(?![\w\d])")
 _WORDS = re.compile(r"[^\W\d_][^\W\d_'’]*")
@@ -339,6 +339,39 @@ _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходн�
                           r"|(?:один|1) выходной в месяц|(?:один|1) вихідний на місяць")
 
 
+# A working day as clock times ("7am to midnight", "07:00–23:00", "с 7:00 до 23:00"): at
+# least one side must read as a time (a colon, am/pm, midnight) so "10-12 EUR" is no shift.
+_CLOCK = r"(?P<{n}>\d{{1,2}})(?::(?P<{n}m>[0-5]\d))?\s?(?P<{n}p>am|pm|a\.m\.|p\.m\.)?"
+_SHIFT = re.compile(
+    r"(?<![\d:.,])" + _CLOCK.format(n="a") + r"\s?(?:-|–|—|to|till|until|līdz|до)\s?(?:"
+    + _CLOCK.format(n="b") + r"|(?P<mid>midnight|pusnaktij|полуночи|півночі))(?![\d:])")
+# opening hours are not one person's working day
+_OPENING = re.compile(r"(?:open|opening|atvērt|atvert|открыт|відкрит|работаем|працюємо|darba laiks)\w*\W+(?:\w+\W+){0,3}$")
+_LONG_SHIFT = 14  # a 12-hour shift on a 2/2 rota is ordinary; 14 and more a day is not
+
+
+def _clock(hour: str, minutes: str | None, ampm: str | None) -> float:
+    h = float(hour) + (float(minutes) / 60 if minutes else 0.0)
+    if ampm and ampm[0] == "p" and h < 12:
+        h += 12
+    if ampm and ampm[0] == "a" and h >= 12:
+        h -= 12
+    return h
+
+
+def _shift_hours(m: re.Match[str]) -> float | None:
+    timed = m.group("am") or m.group("ap") or m.group("mid") or m.group("bm") or m.group("bp")
+    if not timed or int(m.group("a")) > 24 or (m.group("b") and int(m.group("b")) > 24):
+        return None
+    start = _clock(m.group("a"), m.group("am"), m.group("ap"))
+    end = 24.0 if m.group("mid") else _clock(m.group("b"), m.group("bm"), m.group("bp"))
+    if end <= start:  # past midnight: "22:00–6:00", "7am to 1am"; "8:00–2:00" is a 12-hour clock misread
+        if not (m.group("bp") or start >= 12):
+            return None
+        end += 24
+    return end - start
+
+
 _NO_DAYS_OFF_HINTS = ("brīvdien", "brivdien", "выходн", "вихідн", "vyhodn", "vykhodn", "vykhidn", "days off", "day off", "7/7")
 
 
@@ -355,6 +388,10 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
                 out.append(WorkTime(float(top), None, m.start(), m.end()))
         for m in _DAYS_A_WEEK.finditer(text, a, b):
             out.append(WorkTime(None, float(m.group("b") or m.group("a")), m.start(), m.end()))
+        for m in _SHIFT.finditer(text, a, b):
+            hours = _shift_hours(m)
+            if hours is not None and _LONG_SHIFT <= hours <= 20 and not _OPENING.search(text, max(0, m.start() - 40), m.start()):
+                out.append(WorkTime(hours, None, m.start(), m.end()))
     if any(hint in text for hint in _NO_DAYS_OFF_HINTS):
         out += [WorkTime(None, 7.0, m.start(), m.end()) for m in _NO_DAYS_OFF.finditer(text)]
     return sorted(set(out), key=lambda w: (w.start, w.end))

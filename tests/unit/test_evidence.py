@@ -24,6 +24,12 @@ def test_phones_normalized_to_e164(text: str, value: str, obfuscated: bool) -> N
     assert [(c.value, c.obfuscated) for c in phones] == [(value, obfuscated)]
 
 
+def test_a_phone_number_ends_at_the_line_end() -> None:
+    text = "Call: plus three seven one, two nine, five five, one three, zero eight\n100% legal"
+    phones = [c for c in extract_contacts(_n(text)) if c.kind == "phone"]
+    assert [(p.value, p.obfuscated) for p in phones] == [("+37129551308", True)]
+
+
 def test_dates_and_registration_numbers_are_not_phones() -> None:
     assert not [c for c in extract_contacts(_n("2024-05-12, reģ. nr. 40103123456")) if c.kind == "phone"]
 
@@ -85,6 +91,12 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("Salary 600 EUR plus room. One day off per month.", [], [7.0]),
     ("Один выходной в месяц, жильё бесплатно", [], [7.0]),
     ("Two days off a week, one day off per year for your birthday", [], []),
+    ("Life is busy – 7am to midnight, seven days", [17.0], []),
+    ("Смена с 7:00 до 23:00 без выходных", [16.0], [7.0]),
+    ("Darbs no 6:00 līdz 22:00", [16.0], []),
+    ("Working hours 8:00-20:00 on a 2/2 rota", [], []),
+    ("Open 7:00–23:00 every day", [], []),
+    ("Pay 10-12 EUR/h, 8:00–2:00 at weekends", [], []),
 ])
 def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
     found = extract_work_time(_n(text))
