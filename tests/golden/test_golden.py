@@ -2,8 +2,9 @@
 
 `floors.json` pins the corpus hash and, per language, a recall floor and a
 false-positive ceiling, plus a form-accuracy floor. Floors only ratchet up: every
-entry in `history` must be at least as strict as the one before it, unless
-REDFLAG_LOWER_FLOORS=1 is set on purpose (say why in the commit).
+entry in `history` must be at least as strict as the one before it. A floor may go
+down only on purpose: the entry that lowers it says why in `lowered_because` (and the
+commit says so too); REDFLAG_LOWER_FLOORS=1 skips the check while trying a change out.
 """
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ def test_floors_only_ratchet_up() -> None:
         pytest.skip("lowering floors on purpose")
     entries = [*FLOORS["history"], FLOORS["current"]]
     for before, after in zip(entries, entries[1:]):
+        if after.get("lowered_because"):
+            continue
         for lang in ("lv", "ru", "uk", "en"):
             assert after[lang]["recall"] >= before[lang]["recall"], lang
             assert after[lang]["fpr"] <= before[lang]["fpr"], lang
