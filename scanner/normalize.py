@@ -79,16 +79,33 @@ def _mark_apostrophes(text: str) -> str:
 _DOLLAR_S = re.compile(r"(?<![\w$])\$(?=[^\W\d_]{2})")
 
 
+# Letters spaced out to dodge filters ("R E N T", "s-e-x", "e.s.c.o.r.t"): three or more
+# single letters, each followed by the same one separator, are read as one word ("и т.д."
+# mixes two separators and stays as written).
+_SPACED = re.compile(r"(?<![^\W\d_])[^\W\d_](?P<sep>[ .\-_*·])(?:[^\W\d_](?P=sep))+[^\W\d_](?![^\W\d_])")
+
+
 def normalize_text(text: str) -> NormText:
     """Normalize `text` for matching; every span can be mapped back with `to_orig`."""
-    if unicodedata.is_normalized("NFKC", text) and not _SLOW.search(text):
+    spaced = _SPACED.search(text) is not None
+    if not spaced and unicodedata.is_normalized("NFKC", text) and not _SLOW.search(text):
         lowered = text.lower()
         if len(lowered) == len(text):
             folded, mixed = _mark_and_fold(lowered)
             return NormText(folded, text, None, None, mixed)
-    chars, starts, ends = _slow_normalize(text)
+    chars, starts, ends = _join_spaced(*_slow_normalize(text))  # NFKC can make a separator ("\xa0" -> " ")
     folded, mixed = _mark_and_fold("".join(chars))
     return NormText(folded, text, tuple(starts), tuple(ends), mixed)
+
+
+def _join_spaced(chars: list[str], starts: list[int], ends: list[int]) -> tuple[list[str], list[int], list[int]]:
+    """Drop the separators between spaced-out letters; the letters keep their offsets."""
+    joined = "".join(chars)
+    drop = {m.start() + i for m in _SPACED.finditer(joined) for i in range(1, m.end() - m.start(), 2)}
+    if not drop:
+        return chars, starts, ends
+    keep = [i for i in range(len(chars)) if i not in drop]
+    return [chars[i] for i in keep], [starts[i] for i in keep], [ends[i] for i in keep]
 
 
 def _mark_and_fold(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:

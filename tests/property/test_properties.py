@@ -31,6 +31,7 @@ FAST = settings(max_examples=int(os.environ.get("REDFLAG_EXAMPLES", "150")), dea
 @FAST
 @given(TEXT)
 @example("A`$AA")  # "$" read as "s" made the backtick inner only on the second pass
+@example("A\xa0A A")  # NFKC turns the no-break space into a space: spaced letters only then
 def test_normalization_is_idempotent(text: str) -> None:
     once = normalize_text(text).text
     assert normalize_text(once).text == once

@@ -14,6 +14,9 @@ from scanner.normalize import normalize_text
     ("ﬁne", "fine"),  # NFKC
     ("Дев\u0301ушки", "девушки"),  # stress accent dropped
     ("soft\u00adhyphen", "softhyphen"),
+    ("R E N T your account", "rent your account"),  # letters spaced out to dodge filters
+    ("e-s-c-o-r-t, s.e.x", "escort, sex"),
+    ("и т.д., a - b - c, т. е.", "и т.д., a - b - c, т. е."),  # mixed or wider separators stay
 ])
 def test_normalized_forms(text: str, expected: str) -> None:
     assert normalize_text(text).text == expected
@@ -28,6 +31,14 @@ def test_offsets_map_back_to_original() -> None:
     start = norm.text.index("девушки")
     a, b = norm.to_orig(start, start + len("девушки"))
     assert original[a:b] == "Дев\u0301ушки"
+
+
+def test_spaced_letters_map_back_to_the_whole_spaced_word() -> None:
+    original = "Also B U Y I N G verified accounts"
+    norm = normalize_text(original)
+    start = norm.text.index("buying")
+    a, b = norm.to_orig(start, start + len("buying"))
+    assert original[a:b] == "B U Y I N G"
 
 
 def test_mixed_script_words_are_recorded() -> None:
