@@ -65,6 +65,9 @@ _SOFT_FINAL = frozenset("bdfhklmnprsvz")  # h: "sh", "zh", "ch" ("otrabotaesh" i
 _REFLEXIVE = re.compile(r"(ть|ти|чь)(ся|сь)$")
 _LV_DIGRAPHS = re.compile(r"sh|ch|zh|lj|nj|gj|kj")
 _LV_DIGRAPH_MAP = {"sh": "s", "ch": "c", "zh": "z", "lj": "l", "nj": "n", "gj": "g", "kj": "k"}
+# Latvian typed on a plain keyboard: long vowels doubled, š ž č as digraphs
+_LV_TYPED = re.compile(r"aa|ee|ii|uu|sh|zh|ch")
+_LV_TYPED_MAP = {"aa": "ā", "ee": "ē", "ii": "ī", "uu": "ū", "sh": "š", "zh": "ž", "ch": "č"}
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 
 _ENDINGS = {
@@ -184,6 +187,15 @@ def _lemma_simplemma(word: str, lang: str) -> str:
         return simplemma.lemmatize(word, lang=lang)
     if _LV_KEEP.fullmatch(word):
         return word
+    if _LV_TYPED.search(word) and word.isascii():
+        # typed without the Latvian keyboard ("patiic", "pirmaas"): simplemma knows only
+        # the written form ("patīc" -> "patikt"), so ask it with the letters restored
+        written = _LV_TYPED.sub(lambda m: _LV_TYPED_MAP[m.group()], word)
+        if _LV_KEEP.fullmatch(written):
+            return written
+        lemma = simplemma.lemmatize(written, lang="lv")
+        if lemma != written:
+            word = written
     lemma = simplemma.lemmatize(word, lang="lv")
     # Negation ("netiek", "nevajag") and the debitive ("jāmaksā") are prefixes that
     # simplemma strips; a rule about "no fee" must not match "a fee".

@@ -9,6 +9,8 @@ from scanner.lemmas import KeyMaker
     ("lv", ["ārzemēs", "arzemes", "aarzemees", "ĀRZEMĒM"]),
     ("lv", ["dzīvesvieta", "dzivesvietu", "dziivesvietas"]),
     ("lv", ["nodrošināta", "nodrosinata", "nodroshinaata"]),
+    ("lv", ["patīc", "patiic", "patiksi"]),  # typed long vowels restored before the lemmatizer
+    ("lv", ["dzīvošana", "dziivoshana"]),
     ("ru", ["работа", "работу", "rabota", "rabotu"]),
     ("ru", ["границей", "granitsey", "granicey", "граница"]),
     ("ru", ["жильё", "жилье", "zhilye", "zhilyo"]),
