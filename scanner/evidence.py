@@ -70,7 +70,7 @@ _PAY = re.compile(
     rf"\s?(?P<cur2>{_CUR})?(?P<tail>[^\n\d]{{0,22}})")
 _PERIODS = [
     ("hour", r"/\s?h\b|/\s?st\b|\bh\b|hour|hr\b|stund|час|годин|\bhod\b|\bchas|\bhodyn"),
-    ("day", r"dien|день|дня|day|daily|ежеднев|щодня|сутки|смен|shift|maiņ|main|\bden\b|\bdnya|shchodnya|smen"),
+    ("day", r"dien|(?<!тиж)день|дня|day|daily|ежеднев|щодня|сутки|смен|shift|maiņ|main|\bden\b|\bdnya|shchodnya|smen"),
     ("week", r"nedēļ|nedel|недел|тижд|week|tyzhd"),
     ("month", r"mēn|men\.|mēnes|menes|месяц|мес\.|місяц|міс\.|month|/m\b|p/m|\bpm\b|mo\b|mesyac|misyac|misiats"),
     ("year", r"gadā|gada\b|год\b|в год|рік|year|annum|p\.a\.|/y\b"),

@@ -105,6 +105,11 @@ def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
     assert extract_evidence(_n(text)).work_time == tuple(found)
 
 
+def test_a_ukrainian_week_is_not_a_day() -> None:
+    (pay,) = extract_pay(_n("Далі 300 £ на тиждень"))  # "тиждень" ends in "день"
+    assert pay.period == "week"
+
+
 def test_a_period_word_after_depending_on_is_not_the_pay_period() -> None:
     (pay,) = extract_pay(_n("Salary up to 4,000 EUR depending on hours. Your contract is with us."))
     assert pay.period == "unknown" and pay.amount_max == 4000.0
