@@ -303,7 +303,10 @@ def _windows(groups: list[list[tuple[int, int]]], window: int, ordered: bool,
         sent = token_sent[anchor[0]]
         chosen = [anchor]
         for g in groups[1:]:
-            near = [h for h in g if token_sent[h[0]] == sent and all(_gap(h, c) <= window for c in chosen)
+            # one stretch of text is one term: a group's hit may not overlap another group's
+            # ("bring your friends" is not "bring your friend" plus "friends")
+            near = [h for h in g if token_sent[h[0]] == sent
+                    and all(_gap(h, c) <= window and (h[1] <= c[0] or c[1] <= h[0]) for c in chosen)
                     and (not ordered or h[0] >= chosen[-1][1])]
             if not near:
                 break
