@@ -130,13 +130,17 @@ def _translit_vote(sentences: list[Sentence], text: str) -> list[Sentence]:
     if winner is None and not translit:  # a Latin line in a Cyrillic advert: the advert's language
         winner = max(("ru", "uk"), key=cyrillic.count)
 
+    mostly_translit = len(translit) > sum(s.lang in ("en", "lv") for s in sentences)
+
     def fix(s: Sentence) -> Sentence:
         if s in translit and winner:
             own = "ru" if lean[s] >= 2 else "uk" if lean[s] <= -2 else winner
             return Sentence(s.start, s.end, own, s.confidence, s.method)
         # lingua calls short transliterated Russian "other"; in a transliterated advert an
-        # all-ASCII "other" sentence is one more transliterated sentence.
-        if translit and s.lang == "other" and s.method == "lingua" and text[s.start:s.end].isascii():
+        # all-ASCII "other" sentence is one more transliterated sentence (not in an English or
+        # Latvian advert with one transliterated line: there it is one of the advert's own).
+        if (mostly_translit and s.lang == "other" and s.method == "lingua"
+                and text[s.start:s.end].isascii()):
             return Sentence(s.start, s.end, winner or translit[0].lang, 0.4, "advert")
         return s
 
