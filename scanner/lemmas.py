@@ -65,6 +65,9 @@ _SOFT_FINAL = frozenset("bdfhklmnprsvz")  # h: "sh", "zh", "ch" ("otrabotaesh" i
 _REFLEXIVE = re.compile(r"(ть|ти|чь)(ся|сь)$")
 _LV_DIGRAPHS = re.compile(r"sh|ch|zh|lj|nj|gj|kj")
 _LV_DIGRAPH_MAP = {"sh": "s", "ch": "c", "zh": "z", "lj": "l", "nj": "n", "gj": "g", "kj": "k"}
+# Chat shorthand in English posts ("u can move in w me", "keep it between us tho")
+_EN_SHORT = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "msg": "message", "txt": "text",
+             "tho": "though", "thx": "thanks", "bc": "because", "cuz": "because"}
 # Latvian typed on a plain keyboard: long vowels doubled, š ž č as digraphs
 _LV_TYPED = re.compile(r"aa|ee|ii|uu|sh|zh|ch")
 _LV_TYPED_MAP = {"aa": "ā", "ee": "ē", "ii": "ī", "uu": "ū", "sh": "š", "zh": "ž", "ch": "č"}
@@ -184,7 +187,7 @@ def _lemma_simplemma(word: str, lang: str) -> str:
     if "ʼ" in word or not word.isalpha():  # contractions ("isnʼt") stay as written, never "be"
         return word
     if lang != "lv":
-        return simplemma.lemmatize(word, lang=lang)
+        return simplemma.lemmatize(_EN_SHORT.get(word, word) if lang == "en" else word, lang=lang)
     if _LV_KEEP.fullmatch(word):
         return word
     if _LV_TYPED.search(word) and word.isascii():

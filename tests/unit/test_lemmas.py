@@ -21,6 +21,8 @@ from scanner.lemmas import KeyMaker
     ("uk", ["харчування", "kharchuvannia"]),
     ("en", ["housing", "house", "houses"]),
     ("en", ["money", "m0ney", "monies"]),
+    ("en", ["you", "u"]),  # chat shorthand
+    ("en", ["your", "ur"]),
 ])
 def test_spellings_share_one_key(lang: str, words: list[str]) -> None:
     km = KeyMaker(lang)
