@@ -347,6 +347,10 @@ _SHIFT = re.compile(
     + _CLOCK.format(n="b") + r"|(?P<mid>midnight|pusnaktij|полуночи|півночі))(?![\d:])")
 # opening hours are not one person's working day
 _OPENING = re.compile(r"(?:open|opening|atvērt|atvert|открыт|відкрит|работаем|працюємо|darba laiks)\w*\W+(?:\w+\W+){0,3}$")
+# "7 days, 8am till close": a bare "7 days" between punctuation is the working week, unless
+# it is a period ("within 7 days", "7 days' notice", "a 7 days trial")
+_SEVEN_DAYS = re.compile(r"(?<!\d)7\s?(?:days|dienas|дней|днів|dni)(?=\s?[,.;:!)]|\s*$|\s+(?:a|per|in a|of the|no)\s+(?:week|nedēļ|недел|тижд))")
+_NOT_A_WEEK = re.compile(r"(?:within|in|after|for|every|last|next|trial|notice|return|first|during|laikā|pēc|через|в течение|протягом|за|після)\W*$")
 _LONG_SHIFT = 14  # a 12-hour shift on a 2/2 rota is ordinary; 14 and more a day is not
 
 
@@ -388,6 +392,9 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
                 out.append(WorkTime(float(top), None, m.start(), m.end()))
         for m in _DAYS_A_WEEK.finditer(text, a, b):
             out.append(WorkTime(None, float(m.group("b") or m.group("a")), m.start(), m.end()))
+        for m in _SEVEN_DAYS.finditer(text, a, b):
+            if not _NOT_A_WEEK.search(text, max(0, m.start() - 12), m.start()):
+                out.append(WorkTime(None, 7.0, m.start(), m.end()))
         for m in _SHIFT.finditer(text, a, b):
             hours = _shift_hours(m)
             if hours is not None and _LONG_SHIFT <= hours <= 20 and not _OPENING.search(text, max(0, m.start() - 40), m.start()):

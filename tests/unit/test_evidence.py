@@ -97,6 +97,8 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("Working hours 8:00-20:00 on a 2/2 rota", [], []),
     ("Open 7:00–23:00 every day", [], []),
     ("Pay 10-12 EUR/h, 8:00–2:00 at weekends", [], []),
+    ("Hand car wash, room upstairs. 7 days, 8am till close.", [], [7.0]),
+    ("Refund within 7 days. Delivery in 7 days, guaranteed.", [], []),
 ])
 def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
     found = extract_work_time(_n(text))
