@@ -67,7 +67,8 @@ _LV_DIGRAPHS = re.compile(r"sh|ch|zh|lj|nj|gj|kj")
 _LV_DIGRAPH_MAP = {"sh": "s", "ch": "c", "zh": "z", "lj": "l", "nj": "n", "gj": "g", "kj": "k"}
 # Chat shorthand in English posts ("u can move in w me", "keep it between us tho")
 _EN_SHORT = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "msg": "message", "txt": "text",
-             "tho": "though", "thx": "thanks", "bc": "because", "cuz": "because"}
+             "tho": "though", "thx": "thanks", "bc": "because", "cuz": "because", "acc": "account",
+             "accs": "accounts", "ppl": "people"}
 # Latvian typed on a plain keyboard: long vowels doubled, š ž č as digraphs
 _LV_TYPED = re.compile(r"aa|ee|ii|uu|sh|zh|ch")
 _LV_TYPED_MAP = {"aa": "ā", "ee": "ē", "ii": "ī", "uu": "ū", "sh": "š", "zh": "ž", "ch": "č"}
