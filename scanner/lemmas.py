@@ -191,16 +191,18 @@ def _lemma_simplemma(word: str, lang: str) -> str:
         return simplemma.lemmatize(_EN_SHORT.get(word, word) if lang == "en" else word, lang=lang)
     if _LV_KEEP.fullmatch(word):
         return word
+    lemma: str | None = None
     if _LV_TYPED.search(word) and word.isascii():
         # typed without the Latvian keyboard ("patiic", "pirmaas"): simplemma knows only
         # the written form ("patīc" -> "patikt"), so ask it with the letters restored
         written = _LV_TYPED.sub(lambda m: _LV_TYPED_MAP[m.group()], word)
         if _LV_KEEP.fullmatch(written):
             return written
-        lemma = simplemma.lemmatize(written, lang="lv")
-        if lemma != written:
-            word = written
-    lemma = simplemma.lemmatize(word, lang="lv")
+        restored = simplemma.lemmatize(written, lang="lv")
+        if restored != written:  # a known word: keep it, and its lemma
+            word, lemma = written, restored
+    if lemma is None:
+        lemma = simplemma.lemmatize(word, lang="lv")
     # Negation ("netiek", "nevajag") and the debitive ("jāmaksā") are prefixes that
     # simplemma strips; a rule about "no fee" must not match "a fee".
     for prefix in ("ne", "jā"):

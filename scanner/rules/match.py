@@ -207,8 +207,7 @@ class Matcher:
             pattern = pref.pattern
             groups = [by_slot[(ref, g)] for g in range(len(pattern.groups))]
             for start, end in _windows(groups, pattern.window, pattern.ordered, token_sent):
-                own = [h for g in range(len(groups)) for h in groups[g] if start <= h[0] and h[1] <= end]
-                weight, why = self._context_weight(pref, start, end, by_slot, token_sent, own)
+                weight, why = self._context_weight(pref, start, end, by_slot, token_sent, groups)
                 if weight <= 0:
                     continue
                 a, b = tokens.span(start, end)
@@ -217,13 +216,18 @@ class Matcher:
 
     def _context_weight(self, pref: _PatternRef, start: int, end: int,
                         by_slot: dict[tuple[int, int], list[tuple[int, int]]],
-                        token_sent: list[int], own: list[tuple[int, int]]) -> tuple[float, str]:
+                        token_sent: list[int], groups: list[list[tuple[int, int]]]) -> tuple[float, str]:
         """The hit's weight after the contexts near it. A context word that is part of the
         hit's own term is not context: terms meet as lemma keys, so the negation "не" is also
         the "не" of "ничего не делая", and "kāzu" (wedding services) is also "kāzām"."""
         weight = pref.pattern.weight if pref.pattern.weight is not None else pref.rule.weight
 
+        own: list[tuple[int, int]] | None = None  # the hit's own term spans, found only if a context is near
+
         def around(a: int, b: int) -> bool:
+            nonlocal own
+            if own is None:
+                own = [h for hits in groups for h in hits if start <= h[0] and h[1] <= end]
             return not any(x <= a and b <= y for x, y in own)
 
         notes = []
