@@ -328,18 +328,21 @@ def rules_explain(ctx: click.Context, rule_id: str, as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--errors", "show_errors", is_flag=True, help="Also list every miss and false alarm.")
+@click.option("--sweep", is_flag=True, help="Also the overall figures at flag thresholds 0.30 to 0.70.")
 @click.pass_context
-def eval_cmd(ctx: click.Context, files: tuple[str, ...], as_json: bool, show_errors: bool) -> None:
+def eval_cmd(ctx: click.Context, files: tuple[str, ...], as_json: bool, show_errors: bool, sweep: bool) -> None:
     """Precision, recall and false-positive rate per language, kind and form, and
     form accuracy on caught red-flag adverts, over labelled JSONL corpora.
 
     \b
     Example:
       redflag eval corpora/test/*.jsonl
+      redflag eval --sweep my-labelled-adverts.jsonl   # to choose score_threshold
     """
-    from .evaluate import evaluate, read_corpus
+    from .evaluate import SWEEP, evaluate, read_corpus
 
-    ev = evaluate(_scanner(_settings(ctx)), read_corpus(files))
+    settings = _settings(ctx)
+    ev = evaluate(_scanner(settings), read_corpus(files), thresholds=SWEEP if sweep else ())
     doc = ev.to_dict()
     if as_json:
         _emit_json({"ok": True, **doc})
@@ -359,6 +362,11 @@ def eval_cmd(ctx: click.Context, files: tuple[str, ...], as_json: bool, show_err
     if doc["benign_categories"]:
         click.echo("\ncategories seen in benign adverts: " +
                    ", ".join(f"{k} {v}" for k, v in doc["benign_categories"].items()))  # type: ignore[union-attr]
+    if ev.sweep:
+        click.echo(f"\nat other thresholds (score_threshold is {settings.score_threshold:g}):")
+        click.echo(header.replace(f"{'':<16}", f"{'threshold':<16}", 1))
+        for m in doc["sweep"]:  # type: ignore[union-attr]
+            click.echo(row(f"{m['threshold']:.2f}", m))
     if show_errors:
         click.echo("\nerrors:")
         for e in doc["errors"]:  # type: ignore[union-attr]

@@ -9,11 +9,15 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .errors import InputError
 from .models import Advert
 from .pipeline import Scanner
+from .score import score_advert
+
+# `redflag eval --sweep`: the flag threshold from lenient to strict, to choose `score_threshold` by
+SWEEP = tuple(round(0.30 + 0.05 * i, 2) for i in range(9))
 
 
 @dataclass
@@ -49,9 +53,12 @@ class Evaluation:
     by: dict[str, dict[str, Counts]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counts)))
     errors: list[dict[str, object]] = field(default_factory=list)  # misses and false alarms, for reading
     benign_categories: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    sweep: dict[float, Counts] = field(default_factory=dict)  # threshold -> overall counts at it
 
     def to_dict(self) -> dict[str, object]:
         return {"overall": self.overall.metrics(),
+                **({"sweep": [{"threshold": t, **c.metrics()} for t, c in sorted(self.sweep.items())]}
+                   if self.sweep else {}),
                 **{dim: {k: c.metrics() for k, c in sorted(table.items())} for dim, table in self.by.items()},
                 "benign_categories": dict(sorted(self.benign_categories.items(), key=lambda kv: -kv[1])),
                 "errors": self.errors}
@@ -73,8 +80,11 @@ def read_corpus(paths: Iterable[str | Path]) -> list[dict[str, object]]:
     return rows
 
 
-def evaluate(scanner: Scanner, rows: list[dict[str, object]], *, use_lang_hint: bool = False) -> Evaluation:
-    ev = Evaluation()
+def evaluate(scanner: Scanner, rows: list[dict[str, object]], *, use_lang_hint: bool = False,
+             thresholds: Sequence[float] = ()) -> Evaluation:
+    """`thresholds`: also count the overall figures as if the flag threshold were each of
+    these (the findings are scored again; the category rule still applies)."""
+    ev = Evaluation(sweep={t: Counts() for t in thresholds})
     for row in rows:
         advert = Advert(id=str(row.get("id", "")), text=str(row["text"]), title=str(row.get("title") or ""),
                         kind=str(row.get("kind") or "unknown"),  # type: ignore[arg-type]
@@ -84,6 +94,10 @@ def evaluate(scanner: Scanner, rows: list[dict[str, object]], *, use_lang_hint: 
         form_ok = result.score.form == row.get("form")
         flagged = result.score.flagged
         ev.overall.add(label, flagged, form_ok)
+        for t, counts in ev.sweep.items():
+            at = score_advert(result.findings, scanner.ruleset, threshold=t,
+                              min_categories=scanner.settings.min_categories)
+            counts.add(label, at.flagged, at.form == row.get("form"))
         for dim, value in (("lang", row.get("lang")), ("kind", row.get("kind")),
                            ("form", row.get("form") if label else None),
                            ("hard", ("hard" if row.get("hard") else "ordinary") if not label else None)):

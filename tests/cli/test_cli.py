@@ -110,6 +110,19 @@ def test_eval_prints_per_language(capsys) -> None:
     assert code == 0 and "lv" in doc["lang"] and doc["overall"]["n"] > 0
 
 
+def test_eval_sweep_rescores_at_each_threshold(capsys) -> None:
+    code, out, _ = run(capsys, "eval", str(ROOT / "corpora" / "dev" / "ru.jsonl"), "--sweep", "--json")
+    doc = json.loads(out)
+    sweep = {m["threshold"]: m for m in doc["sweep"]}
+    assert code == 0 and sorted(sweep) == [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7]
+    at_default = {k: v for k, v in sweep[0.5].items() if k != "threshold"}
+    assert at_default == doc["overall"]  # the default threshold gives the headline figures
+    flagged = [sweep[t]["tp"] + sweep[t]["fp"] for t in sorted(sweep)]
+    assert flagged == sorted(flagged, reverse=True) and flagged[0] > flagged[-1]
+    code, out, _ = run(capsys, "eval", str(ROOT / "corpora" / "dev" / "ru.jsonl"), "--sweep")
+    assert code == 0 and "score_threshold is 0.5" in out and "\n0.70 " in out
+
+
 def test_unknown_setting_says_did_you_mean(capsys, tmp_path: Path) -> None:
     cfg = tmp_path / "s.toml"
     cfg.write_text("score_treshold = 0.6\n", encoding="utf-8")
