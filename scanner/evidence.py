@@ -411,7 +411,7 @@ _CONTRACT = re.compile(
     r"|\d+[- ](?:month|year)\s+contract"
     r"|(?:трудов|письменн|официальн)\w*\s+договор\w*|(?:трудов|письмов)\w*\s+договір|договір\s+(?:про|з)\s+роботу"
     r"|(?:trudov|pysmov|pismenn|ofitsialn)\w*\s+dogov\w*"
-    r"|(?:written|employment|work|signed|fixed-term|permanent)\s+(?:employment\s+)?contract|contract of employment"
+    r"|(?:written|employment|work|signed|fixed-term|permanent|official)\s+(?:employment\s+)?contract|contract of employment"
     r"|employment agreement|договір\s+підряду|договор\w*\s+подряда|uzņēmuma\s+l[iī]gum\w*|(?:service|freelance)\s+contract")
 # "signed on arrival" is no contract the worker can read before leaving
 _ON_ARRIVAL = re.compile(r"uz vietas|pēc ierašanās|pec ierasanas|pēc atbraukšanas|на месте|по приезду|после приезда|"

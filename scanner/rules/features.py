@@ -132,6 +132,22 @@ def lawful_advert(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     return [(contract[0], contract[1], "employer registration number, pay and a written contract stated")]
 
 
+def stated_terms(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
+    """Half of `lawful_advert`: a plausible pay figure and a written contract outside the lure
+    sentences, without the employer's registration number (which would make it lawful_advert)."""
+    if x.kind != "job":
+        return []
+    text = x.norm.text
+    ok = x.outside_lures
+    if any(ok(a) and any(ch.isdigit() for ch in text[a:b]) for a, b in x.evidence.identity_spans):
+        return []
+    paid = any(ok(p.start) and p.monthly_eur < PAY_HIGH_MONTHLY_EUR for p in x.evidence.pay)
+    contract = next(((a, b) for a, b in x.evidence.contract_spans if ok(a)), None)
+    if not (paid and contract):
+        return []
+    return [(contract[0], contract[1], "pay and a written contract stated (no registration number)")]
+
+
 FEATURES: dict[str, Callable[[FeatureInput, Mapping[str, float]], list[Hit]]] = {
     "pay_high": pay_high,
     "age_limit": age_limit,
@@ -140,5 +156,6 @@ FEATURES: dict[str, Callable[[FeatureInput, Mapping[str, float]], list[Hit]]] = 
     "missing_employer": missing_employer,
     "long_hours": long_hours,
     "lawful_advert": lawful_advert,
+    "stated_terms": stated_terms,
     "missing_pay": missing_pay,
 }
