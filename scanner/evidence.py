@@ -66,7 +66,8 @@ _CUR = (r"€|eur(?:o|os)?|eiro|evro|yevro|jevro|евро|євро|эвро|\$|u
         r"злот\w*|nok|sek|dkk|kr\.?|крон\w*|chf|czk|aed|dirhams?|дирхам\w*|dirkham\w*")
 _RANGE_SEP = r"\s?(?:-|–|—|līdz|lidz|до|to|по)\s?"
 _PAY = re.compile(
-    rf"(?P<pre>(?P<cur1>{_CUR})\s?)?(?:no|от|від|from)?\s?(?P<a>{_AMOUNT}){_MULT}(?:{_RANGE_SEP}(?P<b>{_AMOUNT}){_MULT})?"
+    rf"(?P<pre>(?P<cur1>{_CUR})\s?)?(?:no|от|від|from)?\s?(?P<a>{_AMOUNT}){_MULT}"
+    rf"(?:{_RANGE_SEP}(?:{_CUR})?\s?(?P<b>{_AMOUNT}){_MULT})?"  # "£12.60–£14.20/hr" too
     rf"\s?(?P<cur2>{_CUR})?(?P<tail>[^\n\d]{{0,22}})")
 _PERIODS = [
     ("hour", r"/\s?h\b|/\s?st\b|\bh\b|hour|hr\b|stund|час|годин|\bhod\b|\bchas|\bhodyn"),
@@ -290,21 +291,26 @@ def _pay_in(text: str, a: int, b: int) -> list[Pay]:
     out: list[Pay] = []
     if _CUR_HINT.search(text, a, b) is None:
         return out
-    for m in _PAY.finditer(text, a, b):
+    pos = a
+    while (m := _PAY.search(text, pos, b)) is not None:
+        # the next search starts after this amount, not after its tail: "5/2 schedule, €6.50/h"
+        # must not lose the "€" to the tail of "2"
+        pos = m.end("b") if m.group("b") else m.end("a")
         cur_text = (m.group("cur1") or "") + " " + (m.group("cur2") or "")
         currency = _currency(cur_text) if cur_text.strip() else None
         if currency is None:
             continue
         whole = m.group()
         mult = 1000.0 if re.search(r"\d\s?(?:k|к|тыс|тис|tūkst|tukst|thousand)\b", whole) else 1.0
-        a = _amount(m.group("a"), "") * mult
-        b = _amount(m.group("b"), "") * mult if m.group("b") else a
-        if a <= 0 or a > 10_000_000:
+        lo = _amount(m.group("a"), "") * mult
+        hi = _amount(m.group("b"), "") * mult if m.group("b") else lo
+        if lo <= 0 or lo > 10_000_000:
             continue
         tail = _TAIL_STOP.split(m.group("tail") or "", maxsplit=1)[0]  # "up to 4,000 EUR depending on hours"
         period = next((name for name, rx in _PERIOD_RE if rx.search(tail[:22])), "unknown")
         end = m.end("cur2") if m.group("cur2") else m.end("b") if m.group("b") else m.end("a")
-        out.append(Pay(min(a, b), max(a, b), currency, period, m.start("pre") if m.group("pre") else m.start("a"), end))
+        out.append(Pay(min(lo, hi), max(lo, hi), currency, period, m.start("pre") if m.group("pre") else m.start("a"), end))
+        pos = max(pos, end)
     return out
 
 

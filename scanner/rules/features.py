@@ -17,6 +17,10 @@ Hit = tuple[int, int, str]
 
 
 PAY_HIGH_MONTHLY_EUR = 3500.0
+# Where wages are higher (the UK, Norway, Switzerland, Denmark, Sweden), the same work pays more:
+# a groundworker's "£150–£180/day" is about 4,600 EUR a month and ordinary there.
+HIGH_WAGE_CURRENCIES = ("GBP", "NOK", "CHF", "DKK", "SEK")
+HIGH_WAGE_FACTOR = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +49,16 @@ class FeatureInput:
 
 
 def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
-    threshold = params.get("monthly_eur", PAY_HIGH_MONTHLY_EUR)
-    return [(p.start, p.end, f"pay of about {p.monthly_eur:,.0f} EUR a month (threshold {threshold:,.0f})")
-            for p in x.evidence.pay if p.monthly_eur >= threshold]
+    base = params.get("monthly_eur", PAY_HIGH_MONTHLY_EUR)
+    factor = params.get("high_wage_factor", HIGH_WAGE_FACTOR)
+    out = []
+    for p in x.evidence.pay:
+        # a wage rate in those currencies; a lump sum with no period ("£4,000 + free holiday") is not
+        wage = p.currency in HIGH_WAGE_CURRENCIES and p.period != "unknown"
+        threshold = base * factor if wage else base
+        if p.monthly_eur >= threshold:
+            out.append((p.start, p.end, f"pay of about {p.monthly_eur:,.0f} EUR a month (threshold {threshold:,.0f})"))
+    return out
 
 
 # Programmes whose age window is set by law or by the programme, not by an employer's
