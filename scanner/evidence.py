@@ -86,12 +86,17 @@ _CURRENCY_CODE = [
 ]
 
 _AGE_WORD = r"(?:vecum\w*|vecuma|gadu vecum\w*|age[ds]?|aged|возраст\w*|вік\w*|віком|лет|років|рок\w*|gad\w*|years?|y\.?o\.?)"
-_AGE_WORD_RE = re.compile(_AGE_WORD)
+# "female 20–28", "девушки 18-24": a range right after a word for women is their age
+# (not a head count: "20–25 workers" has the number first)
+_WOMEN_WORD = (r"(?:female|females|girls|ladies|women|meitenes|meitenēm|meitenem|sievietes|sievietēm|"
+               r"девушки|девушек|девушкам|девочки|женщины|женщин|дівчата|дівчат|дівчатам|жінки|жінок)")
+_AGE_WORD_RE = re.compile(rf"{_AGE_WORD}|{_WOMEN_WORD}")
 _AGE_PATTERNS = [  # each needs an age word: windows without one are skipped
     re.compile(rf"{_AGE_WORD}\D{{0,14}}?(?:no|от|від|from)?\s?(?P<lo>\d{{2}})\s?(?:-|–|—|līdz|lidz|до|to)\s?(?P<hi>\d{{2}})(?!\d)"),
     re.compile(rf"(?:no|от|від|from)?\s?(?<!\d)(?P<lo>\d{{2}})\s?(?:-|–|—|līdz|lidz|до|to)\s?(?P<hi>\d{{2}})\s?{_AGE_WORD}"),
     re.compile(rf"(?:до|līdz|lidz|under|up to|not older than|не старше|не старші)\s(?P<hi>\d{{2}})\s?{_AGE_WORD}"),
     re.compile(rf"{_AGE_WORD}\D{{0,10}}?(?:до|līdz|lidz|under|up to)\s(?P<hi>\d{{2}})(?!\d)"),
+    re.compile(rf"(?<!\w){_WOMEN_WORD}\s?[,:]?\s?(?:aged\s)?(?P<lo>\d{{2}})\s?(?:-|–|—)\s?(?P<hi>\d{{2}})(?!\d|[.,:]\d)"),
 ]
 
 # Every alternative ends in a run of at least six digits (_SIX_DIGITS, a fast gate).
