@@ -88,7 +88,7 @@ _CURRENCY_CODE = [
 _AGE_WORD = r"(?:vecum\w*|vecuma|gadu vecum\w*|age[ds]?|aged|возраст\w*|вік\w*|віком|лет|років|рок\w*|gad\w*|years?|y\.?o\.?)"
 # "female 20–28", "девушки 18-24": a range right after a word for women is their age
 # (not a head count: "20–25 workers" has the number first)
-_WOMEN_WORD = (r"(?:female|females|girls|ladies|women|meitenes|meitenēm|meitenem|sievietes|sievietēm|"
+_WOMEN_WORD = (r"(?:female|females|girl|girls|ladies|women|meitenes|meitenēm|meitenem|sievietes|sievietēm|"
                r"девушки|девушек|девушкам|девочки|женщины|женщин|дівчата|дівчат|дівчатам|жінки|жінок)")
 _AGE_WORD_RE = re.compile(rf"{_AGE_WORD}|{_WOMEN_WORD}")
 _AGE_PATTERNS = [  # each needs an age word: windows without one are skipped
