@@ -60,6 +60,17 @@ class NormText:
 # An apostrophe inside a word is part of it (Ukrainian "обов'язково", translit "zhil'e"):
 # make it the letter-like U+02BC so the tokenizer keeps the word whole.
 _INNER_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’`](?=[^\W\d_])")
+# So is one at the end of a Latin word after a consonant that takes the soft sign: translit
+# "sobirat'", "mat'", "den'" ("t'" is "ть"); not after "s" (the English possessive
+# "workers'"), and not on a line where a single quote opens a word before it ('go out').
+_FINAL_SOFT_SIGN = re.compile(r"(?:(?<=\s)|^)([a-zA-Z]*[tdlnrzvTDLNRZV])['’](?=[\s,.;:!?)]|$)", re.M)
+_OPENING_QUOTE = re.compile(r"(?:(?<=\s)|^)['’`](?=[^\W\d_])", re.M)
+
+
+def _soft_sign(m: re.Match[str]) -> str:
+    # neither sub ever changes an opening quote, so this stays true on a second pass
+    line = m.string.rfind("\n", 0, m.start()) + 1
+    return m.group() if _OPENING_QUOTE.search(m.string, line, m.start()) else m.group(1) + "ʼ"
 
 
 def _mark_apostrophes(text: str) -> str:
@@ -72,6 +83,7 @@ def _mark_apostrophes(text: str) -> str:
             text = _DOLLAR_S.sub("s", text)
         if "'" in text or "’" in text or "`" in text:
             text = _INNER_APOSTROPHE.sub("ʼ", text)
+            text = _FINAL_SOFT_SIGN.sub(_soft_sign, text)
         if text == before or "$" not in text:
             return text
 
