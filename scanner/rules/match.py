@@ -256,8 +256,7 @@ class Matcher:
         the advert (an NGO or police warning that quotes several lures)."""
         for ref in self._advert_refs:
             gctx = self._refs[ref].context  # type: ignore[union-attr]
-            distinct = sum(1 for (r, _g) in by_slot if r == ref)
-            if distinct >= gctx.min_terms:
+            if _distinct_terms([spans for (r, _g), spans in by_slot.items() if r == ref]) >= gctx.min_terms:
                 note = f"; {gctx.id} ×{gctx.factor:g} ({gctx.title.split(':')[0].lower()})"
                 hits = [replace(h, weight=h.weight * gctx.factor, reason=h.reason + note) for h in hits]
         return hits
@@ -286,6 +285,17 @@ def _sentences_with(hits: list[Hit], sentences: list[Sentence], *, other: bool =
     if other:
         found |= {s for s in sentences if s.lang == "other"}
     return tuple(sorted((s.start, s.end) for s in found))
+
+
+def _distinct_terms(found: list[list[tuple[int, int]]]) -> int:
+    """How many of a frame's terms occur (one list of token spans per term), not counting a
+    term found only inside another found term ("внимание" inside "обратите внимание")."""
+    every = [span for spans in found for span in spans]
+
+    def inside(a: tuple[int, int]) -> bool:
+        return any(b != a and b[0] <= a[0] and a[1] <= b[1] for b in every)
+
+    return sum(1 for spans in found if not all(inside(span) for span in spans))
 
 
 def _runs_on(rule: Rule, kind: str) -> bool:
