@@ -39,7 +39,8 @@ _ODD_SEP = re.compile(r"[~*_|·•#=]")
 
 _MESSENGERS = {
     "telegram": r"telegram|телеграм\w*|телеграмм\w*|телеге|телега|tg|тг|телега",
-    "whatsapp": r"whats\s?app|whatsap|watsapp|watsap|vatsap\w*|vacap\w*|vocap\w*|вотсап\w*|ватсап\w*|вацап\w*|воцап\w*|вотс\s?ап",
+    "whatsapp": r"whats\s?app|whatsap|watsapp|watsap|vatsap\w*|vacap\w*|vocap\w*|вотсап\w*|ватсап\w*|вацап\w*|воцап\w*|вотс\s?ап"
+                r"|wa(?=\s?:?\s?\+?\d)",  # "WA +44 79..."
     "viber": r"viber|вайбер\w*|вайбере|вибер\w*",
     "signal": r"signal(?=\s*[:@+\d])",
 }
@@ -107,6 +108,12 @@ _REG_NUMBER = re.compile(
     r"|(?:company\s(?:no|number|reg\w*)|crn|kvk|nip|regon|org\.?\s?nr|registration\s(?:no|number)|ičo|ico|krs|cvr|y-tunnus)\.?\s?:?\s?(?P<n4>[a-z]{0,2}\d{6,10})",
     )
 _SIX_DIGITS = re.compile(r"\d{6}")
+# A recruitment agency's licence number ("NVA licence Nr. 2019/41", "лицензия ГАЗ № 152",
+# "GLAA licence no. 1234"): the State Employment Agency (NVA) licenses agencies that place
+# workers abroad, and a licence number names the agency as a registration number does.
+_LICENCE_NUMBER = re.compile(
+    r"(?:licen[cs]\w*|лицензи\w*|ліцензі\w*|licenzij\w*)(?:\s[^\W\d]{1,20}){0,4}\s?"
+    r"(?:nr|no|№|#|number|numurs|номер)\.?\s?:?\s?\d[\d/.-]*")
 _COMPANY_FORM = re.compile(  # the shared look-behind tested once: see _ANY_MESSENGER
     r"(?<!\w)(?:(?:sia|ik|biedrība|biedriba|ооо|оао|зао|фоп|ltd|llc|gmbh|b\.v\.|sp\.\s?z\s?o\.o\.|uab|oü|inc|"
     r"plc|a/s|aps|oy|oyj|s\.r\.o\.|kft|srl|s\.r\.l\.|sarl|bv|ehf)(?!\w)|(?:тов|ао|as|пп)\s?[\"«„“])"
@@ -144,6 +151,7 @@ def extract_evidence(text: str) -> RawEvidence:
     regs = list(_REG_NUMBER.finditer(text)) if _SIX_DIGITS.search(text) else []
     employer_id = next((g for g in regs[0].groups() if g), None) if regs else None
     forms = list(_COMPANY_FORM.finditer(text))
+    licences = list(_LICENCE_NUMBER.finditer(text)) if "lic" in text or "лиценз" in text or "ліценз" in text else []
     numbers = [m.span() for m in _DIGITS.finditer(text)]
     return RawEvidence(
         contacts=tuple(sorted(extract_contacts(text), key=lambda c: (c.start, c.end))),
@@ -151,7 +159,7 @@ def extract_evidence(text: str) -> RawEvidence:
         ages=tuple(extract_ages(text, numbers)),
         employer_id=employer_id,
         company_form=bool(forms),
-        identity_spans=tuple((m.start(), m.end()) for m in (*regs, *forms)),
+        identity_spans=tuple((m.start(), m.end()) for m in (*regs, *forms, *licences)),
         work_time=tuple(extract_work_time(text, numbers)),
         contract_spans=tuple(extract_contracts(text)),
     )

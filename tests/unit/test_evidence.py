@@ -34,6 +34,22 @@ def test_dates_and_registration_numbers_are_not_phones() -> None:
     assert not [c for c in extract_contacts(_n("2024-05-12, reģ. nr. 40103123456")) if c.kind == "phone"]
 
 
+@pytest.mark.parametrize("text, found", [
+    ("caur licencētu aģentūru (nva licence nr. 2019/41), līgums", "licence nr. 2019/41"),
+    ("лицензия государственного агентства занятости № 152", "лицензия государственного агентства занятости № 152"),
+    ("glaa licence no. 1234", "licence no. 1234"),
+])
+def test_an_agency_licence_number_identifies_the_employer(text: str, found: str) -> None:
+    spans = extract_evidence(text).identity_spans
+    assert [text[a:b] for a, b in spans] == [found]
+    assert not extract_evidence("licensed agency, no fees").identity_spans
+
+
+def test_whatsapp_written_as_wa_before_a_number() -> None:
+    assert ("whatsapp", "") in {(c.kind, c.value) for c in extract_contacts("rakstit wa +31 6 84 22 09 17")}
+    assert not [c for c in extract_contacts("washington, wa state") if c.kind == "whatsapp"]
+
+
 def test_messenger_handles_and_emails() -> None:
     found = {(c.kind, c.value) for c in extract_contacts(_n(
         "Пишите @Rabota_EU в телеграм, t.me/jobs_eu, wa.me/37126123456, job (at) gmail (dot) com"))}
