@@ -89,8 +89,9 @@ _CURRENCY_CODE = [
 _AGE_WORD = r"(?:vecum\w*|vecuma|gadu vecum\w*|age[ds]?|aged|возраст\w*|вік\w*|віком|лет|років|рок\w*|gad\w*|years?|y\.?o\.?)"
 # "female 20–28", "девушки 18-24": a range right after a word for women is their age
 # (not a head count: "20–25 workers" has the number first)
-_WOMEN_WORD = (r"(?:female|females|girl|girls|ladies|women|meitenes|meitenēm|meitenem|sievietes|sievietēm|"
-               r"девушки|девушек|девушкам|девочки|женщины|женщин|дівчата|дівчат|дівчатам|жінки|жінок)")
+_WOMEN_WORD = (r"(?:female|females|girl|girls|ladies|women|meitenes|meitenēm|meitenem|meiteni|sievietes|sievietēm|"
+               r"девушки|девушек|девушкам|девушку|девочки|девочку|женщины|женщин|дівчата|дівчат|дівчатам|дівчину|"
+               r"жінки|жінок)")
 _AGE_WORD_RE = re.compile(rf"{_AGE_WORD}|{_WOMEN_WORD}")
 _AGE_PATTERNS = [  # each needs an age word: windows without one are skipped
     re.compile(rf"{_AGE_WORD}\D{{0,14}}?(?:no|от|від|from)?\s?(?P<lo>\d{{2}})\s?(?:-|–|—|līdz|lidz|до|to)\s?(?P<hi>\d{{2}})(?!\d)"),
@@ -431,7 +432,12 @@ _CONTRACT = re.compile(
     r"|(?:трудов|письменн|официальн)\w*\s+договор\w*|(?:трудов|письмов)\w*\s+договір|договір\s+(?:про|з)\s+роботу"
     r"|(?:trudov|pysmov|pismenn|ofitsialn)\w*\s+dogov\w*"
     r"|(?:written|employment|work|signed|fixed-term|permanent|official)\s+(?:employment\s+)?contract|contract of employment"
-    r"|employment agreement|договір\s+підряду|договор\w*\s+подряда|uzņēmuma\s+l[iī]gum\w*|(?:service|freelance)\s+contract")
+    r"|employment agreement|договір\s+підряду|договор\w*\s+подряда|uzņēmuma\s+l[iī]gum\w*|(?:service|freelance)\s+contract"
+    # a contract named by the language it is written in is a written one
+    r"|договір\w*\s+(?:латиською|англійською|українською|російською|двома мовами)"
+    r"|договор\w*\s+на\s+(?:латышском|русском|английском|украинском|двух языках)"
+    r"|l[iī]gum\w*\s+(?:latviešu|latviesu|angļu|anglu|krievu)\s+valod\w*"
+    r"|contract\s+in\s+(?:latvian|english|russian|ukrainian|your language|two languages)")
 # "signed on arrival" is no contract the worker can read before leaving
 _ON_ARRIVAL = re.compile(r"uz vietas|pēc ierašanās|pec ierasanas|pēc atbraukšanas|на месте|по приезду|после приезда|"
                          r"после прибытия|на місці|після прибуття|після приїзду|по приїзду|on arrival|after arrival|"

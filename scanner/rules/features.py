@@ -76,6 +76,13 @@ def age_limit(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
             for a in x.evidence.ages if a.high is not None and a.high <= max_high]
 
 
+def minor_sought(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
+    """An age range that reaches below 18 ("ищу девушку 17-22"): in a dating advert, a minor sought."""
+    adult = params.get("adult", 18.0)
+    return [(a.start, a.end, f"age range {a.low}–{a.high} includes minors")
+            for a in x.evidence.ages if a.low is not None and a.low < adult]
+
+
 def messenger_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     contacts = x.evidence.contacts
     if any(c.kind in ("email", "url") for c in contacts):
@@ -162,6 +169,7 @@ def stated_terms(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
 FEATURES: dict[str, Callable[[FeatureInput, Mapping[str, float]], list[Hit]]] = {
     "pay_high": pay_high,
     "age_limit": age_limit,
+    "minor_sought": minor_sought,
     "messenger_contact": messenger_contact,
     "obfuscated_contact": obfuscated_contact,
     "missing_employer": missing_employer,

@@ -331,7 +331,8 @@ def _windows(groups: list[list[tuple[int, int]]], window: int, ordered: bool,
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
-    """Per rule, drop hits contained in another hit of the same rule."""
+    """Per rule, drop hits contained in another hit of the same rule that weighs as much
+    (a heavier hit inside a lighter one stays: a longer match must never lower the score)."""
     by_rule: dict[str, list[Hit]] = defaultdict(list)
     for h in hits:
         by_rule[h.rule.id].append(h)
@@ -340,7 +341,7 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
         rule_hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[Hit] = []
         for h in rule_hits:
-            if any(k.start <= h.start and h.end <= k.end for k in kept):
+            if any(k.start <= h.start and h.end <= k.end and h.weight <= k.weight for k in kept):
                 continue
             kept.append(h)
         out.extend(kept)
