@@ -437,7 +437,8 @@ _CONTRACT = re.compile(
     r"|договір\w*\s+(?:латиською|англійською|українською|російською|двома мовами)"
     r"|договор\w*\s+на\s+(?:латышском|русском|английском|украинском|двух языках)"
     r"|l[iī]gum\w*\s+(?:latviešu|latviesu|angļu|anglu|krievu)\s+valod\w*"
-    r"|contract\s+in\s+(?:latvian|english|russian|ukrainian|your language|two languages)")
+    r"|contract\s+in\s+(?:latvian|english|russian|ukrainian|your language|two languages)"
+    r"|(?:send|sends|sent|email|receive|get)\s+(?:you\s+)?(?:the|your|a)\s+contract")
 # "signed on arrival" is no contract the worker can read before leaving
 _ON_ARRIVAL = re.compile(r"uz vietas|pēc ierašanās|pec ierasanas|pēc atbraukšanas|на месте|по приезду|после приезда|"
                          r"после прибытия|на місці|після прибуття|після приїзду|по приїзду|on arrival|after arrival|"
