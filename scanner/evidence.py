@@ -438,7 +438,10 @@ _CONTRACT = re.compile(
     r"|договор\w*\s+на\s+(?:латышском|русском|английском|украинском|двух языках)"
     r"|l[iī]gum\w*\s+(?:latviešu|latviesu|angļu|anglu|krievu)\s+valod\w*"
     r"|contract\s+in\s+(?:latvian|english|russian|ukrainian|your language|two languages)"
-    r"|(?:send|sends|sent|email|receive|get)\s+(?:you\s+)?(?:the|your|a)\s+contract")
+    r"|(?:send|sends|sent|email|receive|get)\s+(?:you\s+)?(?:the|your|a)\s+contract"
+    # "договор с первого дня": a contract from the first day
+    r"|договор\w*\s+с\s+первого\s+дня|договір\s+з\s+першого\s+дня|l[iī]gum\w*\s+no\s+pirm[aā]s\s+dienas"
+    r"|contract\s+from\s+(?:day\s+(?:one|1)|the\s+first\s+day)")
 # "signed on arrival" is no contract the worker can read before leaving
 _ON_ARRIVAL = re.compile(r"uz vietas|pēc ierašanās|pec ierasanas|pēc atbraukšanas|на месте|по приезду|после приезда|"
                          r"после прибытия|на місці|після прибуття|після приїзду|по приїзду|on arrival|after arrival|"
