@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..models import LANGS
 
 STATUSES = ("experimental", "test", "stable", "deprecated")
-FEATURES = ("pay_high", "age_limit", "messenger_contact", "obfuscated_contact", "missing_employer", "missing_pay", "long_hours", "lawful_advert", "stated_terms", "minor_sought")
+FEATURES = ("pay_high", "age_limit", "messenger_contact", "obfuscated_contact", "missing_employer", "missing_pay", "long_hours", "lawful_advert", "stated_terms", "minor_sought", "spaced_contact")
 KINDS = ("job", "dating", "unknown")
 
 
