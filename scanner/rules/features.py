@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from ..evidence import RawEvidence
+from ..models import Contact
 from ..normalize import NormText
 
 MESSENGER_KINDS = ("telegram", "whatsapp", "viber", "signal")
@@ -102,18 +103,20 @@ def _spaced_only(x: FeatureInput, start: int, end: int) -> bool:
     return _LETTER_OR_ODD_SIGN.search(x.norm.text, start, end) is None
 
 
+def _obfuscated(x: FeatureInput, *, spaced: bool) -> list[Contact]:
+    """Obfuscated contacts: those only spaced out digit by digit (`spaced`) or all the others."""
+    return [c for c in x.evidence.contacts
+            if c.obfuscated and (c.kind == "phone" and _spaced_only(x, c.start, c.end)) == spaced]
+
+
 def obfuscated_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
-    hits = [(c.start, c.end, f"{c.kind} written to evade filters ({c.value})")
-            for c in x.evidence.contacts
-            if c.obfuscated and not (c.kind == "phone" and _spaced_only(x, c.start, c.end))]
+    hits = [(c.start, c.end, f"{c.kind} written to evade filters ({c.value})") for c in _obfuscated(x, spaced=False)]
     hits += [(a, b, "word mixes Latin and Cyrillic look-alike letters") for a, b in x.norm.mixed_script]
     return hits
 
 
 def spaced_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
-    return [(c.start, c.end, f"phone with its digits spaced out ({c.value})")
-            for c in x.evidence.contacts
-            if c.obfuscated and c.kind == "phone" and _spaced_only(x, c.start, c.end)]
+    return [(c.start, c.end, f"phone with its digits spaced out ({c.value})") for c in _obfuscated(x, spaced=True)]
 
 
 def long_hours(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
@@ -153,17 +156,24 @@ def missing_pay(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     return [(0, 0, "no plausible pay amount or range stated outside the lure")]
 
 
+def _terms_stated(x: FeatureInput) -> tuple[bool, tuple[int, int] | None]:
+    """Outside the lure sentences of a job advert: is the employer's registration (or licence)
+    number stated, and where is a written contract named if a plausible pay figure is stated too."""
+    text = x.norm.text
+    ok = x.outside_lures
+    registered = any(ok(a) and any(ch.isdigit() for ch in text[a:b]) for a, b in x.evidence.identity_spans)
+    paid = any(ok(p.start) and p.monthly_eur < PAY_HIGH_MONTHLY_EUR for p in x.evidence.pay)
+    contract = next(((a, b) for a, b in x.evidence.contract_spans if ok(a)), None) if paid else None
+    return registered, contract
+
+
 def lawful_advert(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     """A job advert that states what Darba likums s. 32 asks for, outside the lure sentences:
     the employer with a registration number, a plausible pay figure, and a written contract."""
     if x.kind != "job":
         return []
-    text = x.norm.text
-    ok = x.outside_lures
-    registered = any(ok(a) and any(ch.isdigit() for ch in text[a:b]) for a, b in x.evidence.identity_spans)
-    paid = any(ok(p.start) and p.monthly_eur < PAY_HIGH_MONTHLY_EUR for p in x.evidence.pay)
-    contract = next(((a, b) for a, b in x.evidence.contract_spans if ok(a)), None)
-    if not (registered and paid and contract):
+    registered, contract = _terms_stated(x)
+    if not (registered and contract):
         return []
     return [(contract[0], contract[1], "employer registration number, pay and a written contract stated")]
 
@@ -173,13 +183,8 @@ def stated_terms(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     sentences, without the employer's registration number (which would make it lawful_advert)."""
     if x.kind != "job":
         return []
-    text = x.norm.text
-    ok = x.outside_lures
-    if any(ok(a) and any(ch.isdigit() for ch in text[a:b]) for a, b in x.evidence.identity_spans):
-        return []
-    paid = any(ok(p.start) and p.monthly_eur < PAY_HIGH_MONTHLY_EUR for p in x.evidence.pay)
-    contract = next(((a, b) for a, b in x.evidence.contract_spans if ok(a)), None)
-    if not (paid and contract):
+    registered, contract = _terms_stated(x)
+    if registered or not contract:
         return []
     return [(contract[0], contract[1], "pay and a written contract stated (no registration number)")]
 

@@ -8,9 +8,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..models import LANGS
+from .features import FEATURES as FEATURE_FUNCTIONS
 
 STATUSES = ("experimental", "test", "stable", "deprecated")
-FEATURES = ("pay_high", "age_limit", "messenger_contact", "obfuscated_contact", "missing_employer", "missing_pay", "long_hours", "lawful_advert", "stated_terms", "minor_sought", "spaced_contact")
+FEATURES = tuple(FEATURE_FUNCTIONS)  # a rule may name any feature the code defines, and only those
 KINDS = ("job", "dating", "unknown")
 
 
