@@ -58,6 +58,7 @@ _DOT = r"(?:\.|\s?\(dot\)\s?|\s?\[dot\]\s?|\s(?:dot|точка|punkts)\s)"
 _EMAIL = re.compile(
     rf"[a-z0-9._%+-]+\s?(?:@|\(at\)|\[at\]|\{{at\}}|\sсобака\s)\s?[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,6}}\b"
     rf"|[a-z0-9._%+-]+\sat\s[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*\s(?:dot|точка|punkts)\s[a-z]{{2,6}}\b")
+_PLATFORM_AT = re.compile(r"(?:instagram|insta|ig|telegram|tg|tiktok|facebook|fb|viber|whatsapp|signal|twitter)\s@")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
 
 _AMOUNT = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
@@ -240,6 +241,8 @@ def extract_contacts(text: str) -> list[Contact]:
     emails = (m for a, b in _windows(anchors, len(text), 64, 64) for m in _EMAIL.finditer(text, a, b))
     for m in emails:
         raw = m.group()
+        if _PLATFORM_AT.match(raw):  # "Instagram @name.studio.riga" is a handle, not an e-mail
+            continue
         value = re.sub(r"\s*(?:\(at\)|\[at\]|\{at\}| at | собака )\s*", "@", raw)
         value = re.sub(r"\s*(?:\(dot\)|\[dot\]| dot | точка | punkts )\s*", ".", value).replace(" ", "").lower()
         out.append(Contact("email", value, m.start(), m.end(), obfuscated=value != raw.lower()))
