@@ -32,7 +32,7 @@ def category_scores(findings: Iterable[Finding]) -> dict[str, CategoryScore]:
 # A category whose strongest hit a negation or warning frame damped below this is still
 # explained and still adds its small weight, but no longer counts as an indicator that is
 # present (for the indicator count and for combinations).
-PRESENT = 0.09
+PRESENT = 0.105
 
 
 def score_advert(findings: Iterable[Finding], ruleset: RuleSet, *, threshold: float = 0.5,
