@@ -359,7 +359,9 @@ _DAYS_A_WEEK = re.compile(
 _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходных|без вихідних|bez vyh?k?odnyh|bez vykhodnykh|bez vykhidnykh|no days off|7/7"
                           # one day off a month is a seven-day week for the other three
                           r"|(?:one|1) day off (?:a|per|each) month|(?:viena|1) brīvdiena (?:mēnesī|mēnesi)"
-                          r"|(?:один|1) выходной в месяц|(?:один|1) вихідний на місяць")
+                          r"|(?:один|1) выходной в месяц|(?:один|1) вихідний на місяць"
+                          # "no days off" said as a fact of the place: "выходных не бывает", "brīvdienu nav"
+                          r"|выходных (?:не бывает|нет)|вихідних (?:не буває|немає|нема)|brīvdienu (?:\w+ )?nav|there are no days off")
 
 
 # A working day as clock times ("7am to midnight", "07:00–23:00", "с 7:00 до 23:00"): at
