@@ -248,7 +248,7 @@ class StageTimer:
         t4 = clock()
         findings = tuple(sorted((s._explain(h, norm) for h in hits), key=lambda f: (f.start, f.rule)))
         score = score_advert(findings, s.ruleset, threshold=s.settings.score_threshold,
-                             min_categories=s.settings.min_categories)
+                             min_categories=s.settings.min_categories, kind=advert.kind)
         t5 = clock()
         if self._segments is not None and self._evidence is not None:
             ScanResult(advert, text, lang, self._segments(sentences, norm), findings, self._evidence(raw, norm),

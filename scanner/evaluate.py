@@ -96,7 +96,7 @@ def evaluate(scanner: Scanner, rows: list[dict[str, object]], *, use_lang_hint: 
         ev.overall.add(label, flagged, form_ok)
         for t, counts in ev.sweep.items():
             at = score_advert(result.findings, scanner.ruleset, threshold=t,
-                              min_categories=scanner.settings.min_categories)
+                              min_categories=scanner.settings.min_categories, kind=result.advert.kind)
             counts.add(label, at.flagged, at.form == row.get("form"))
         for dim, value in (("lang", row.get("lang")), ("kind", row.get("kind")),
                            ("form", row.get("form") if label else None),

@@ -39,7 +39,7 @@ class Scanner:
         hits = self.matcher.match(norm.text, sentences, advert.kind, features, lang)
         findings = tuple(sorted((self._explain(h, norm) for h in hits), key=lambda f: (f.start, f.rule)))
         score = score_advert(findings, self.ruleset, threshold=self.settings.score_threshold,
-                             min_categories=self.settings.min_categories)
+                             min_categories=self.settings.min_categories, kind=advert.kind)
         return ScanResult(advert, text, lang, _segments(sentences, norm), findings,
                           _evidence(raw, norm), score, self.ruleset.hash)
 

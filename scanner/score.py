@@ -3,7 +3,7 @@
 One indicator alone means little (98% of ordinary work-abroad adverts have one, per
 Volodko et al.), so: within a category only the strongest hit counts; categories
 combine as a noisy-OR (1 − Π(1 − w)); combinations from patterns/combinations.yml add
-a bonus; context-only categories count only beside a real indicator; and an advert is
+a bonus (some only in adverts of the kinds they name); context-only categories count only beside a real indicator; and an advert is
 flagged only with a score at the threshold AND at least `min_categories` distinct
 non-context categories (or a combination marked `flag`, which is several indicators in
 one: a strong category together with its typical companions). A category with `damp` below 1
@@ -36,7 +36,7 @@ PRESENT = 0.105
 
 
 def score_advert(findings: Iterable[Finding], ruleset: RuleSet, *, threshold: float = 0.5,
-                 min_categories: int = 2) -> Score:
+                 min_categories: int = 2, kind: str = "unknown") -> Score:
     findings = list(findings)
     cats = category_scores(findings)
     context_only = {c for c in cats if ruleset.categories[c].context_only}
@@ -50,7 +50,7 @@ def score_advert(findings: Iterable[Finding], ruleset: RuleSet, *, threshold: fl
     combos = tuple(
         Combination(cb.id, cb.title, cb.all + tuple(c for c in cb.any if c in present), cb.bonus, cb.flag)
         for cb in ruleset.combinations
-        if real and set(cb.all) <= present and (not cb.any or present & set(cb.any))
+        if real and kind in cb.kinds and set(cb.all) <= present and (not cb.any or present & set(cb.any))
     )
     value = min(1.0, value + sum(c.bonus for c in combos))
     # Categories that damp (an advert that meets Darba likums s. 32: employer, registration

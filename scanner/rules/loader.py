@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import RuleError
 from ..models import FORMS
-from .schema import Rule, RuleModel, rule_from_model
+from .schema import KINDS, Rule, RuleModel, rule_from_model
 
 SPECIAL_FILES = ("categories.yml", "combinations.yml", "context.yml")
 
@@ -37,6 +37,7 @@ class CombinationRule:
     any: tuple[str, ...]
     bonus: float
     flag: bool  # enough to flag on its own (with the score at the threshold)
+    kinds: tuple[str, ...] = KINDS  # the advert kinds it applies to
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ class _CombinationModel(BaseModel):
     any: list[str] = Field(default_factory=list)
     bonus: float = Field(..., ge=0.0, le=1.0)
     flag: bool = False
+    kinds: list[Literal[KINDS]] = Field(default_factory=lambda: list(KINDS))  # type: ignore[valid-type]
 
 
 class _GlobalContextModel(BaseModel):
@@ -171,7 +173,7 @@ def _load_combinations(root: Path, categories: Mapping[str, Category], problems:
             problems.append(f"{path}: {m.id}: unknown categories {unknown}")
         if m.flag and all(categories[c].context_only for c in m.all if c in categories):
             problems.append(f"{path}: {m.id}: a combination that flags needs a non-context category in `all`")
-        out.append(CombinationRule(m.id, m.title, tuple(m.all), tuple(m.any), m.bonus, m.flag))
+        out.append(CombinationRule(m.id, m.title, tuple(m.all), tuple(m.any), m.bonus, m.flag, tuple(m.kinds)))
     return tuple(out)
 
 

@@ -37,6 +37,36 @@ def test_combination_bonus(ruleset) -> None:
     assert s.form == "sexual"
 
 
+def test_a_combination_limited_to_dating_adverts_applies_only_there(ruleset) -> None:
+    # A courier run or an account in her name is enough in a dating advert (CB32, CB33),
+    # but a job advert still needs a second indicator.
+    for category in ("courier_driver_crime", "strawman_documents"):
+        found = [_f(category, 0.4)]
+        dating = score_advert(found, ruleset, kind="dating")
+        job = score_advert(found, ruleset, kind="job")
+        assert dating.flagged and any("dating" in c.title.lower() for c in dating.combinations)
+        assert not job.flagged and job.combinations == ()
+
+
+def test_a_combination_with_unknown_kinds_is_a_rule_problem(tmp_path) -> None:
+    import shutil
+    from pathlib import Path
+
+    import pytest
+
+    from scanner.errors import RuleError
+    from scanner.rules.loader import load_rules
+
+    root = tmp_path / "patterns"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "patterns", root)
+    combos = root / "combinations.yml"
+    combos.write_text(combos.read_text(encoding="utf-8").replace("kinds: [dating]", "kinds: [datin]", 1),
+                      encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_rules(str(root))
+    assert "combinations.yml" in str(info.value) and "kinds" in str(info.value)
+
+
 def test_threshold_and_min_categories_are_settings(ruleset) -> None:
     findings = [_f("debt_advance", 0.3), _f("vague_job", 0.3)]
     assert not score_advert(findings, ruleset, threshold=0.6).flagged
