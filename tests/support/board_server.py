@@ -169,14 +169,18 @@ class BoardServer:
         return self.url(path)
 
     def requests_to(self, prefix: str, settle: float = 2.0) -> list[LoggedRequest]:
-        """Logged requests whose path and query start with `prefix`, oldest first.
+        """Logged requests whose path and query start with `prefix`, oldest first (settled)."""
+        return [r for r in self.settled_log(settle=settle) if r.target.startswith(prefix)]
+
+    def settled_log(self, start: int = 0, settle: float = 2.0) -> list[LoggedRequest]:
+        """The log from entry `start` on, once every entry in it is marked finished.
 
         A client can hold the whole answer before the handler thread has noted how it ended,
-        so wait (at most `settle` seconds) until every matching request is marked finished."""
+        so wait (at most `settle` seconds) for the handler threads to catch up."""
         deadline = time.monotonic() + settle
         while True:
             with self._lock:
-                found = [r for r in self.log if r.target.startswith(prefix)]
+                found = self.log[start:]
             if all(r.finished for r in found) or time.monotonic() >= deadline:
                 return found
             time.sleep(0.005)

@@ -74,7 +74,7 @@ def test_second_crawl_sends_conditional_requests_and_reads_nothing_again(
     monkeypatch.setattr(crawl_module, "extract_page", lambda r, s: extracted.append(r.url) or real(r, s))
     scanner, start = StandInScanner(), len(board.log)
     summary = run([source], store, scanner)
-    again = [r for r in board.log[start:] if r.path != "/robots.txt"]
+    again = [r for r in board.settled_log(start) if r.path != "/robots.txt"]
     assert again and all("if-none-match" in r.headers for r in again) and {r.answer for r in again} == {304}
     assert extracted == [] and scanner.scanned == []
     assert summary.totals()["adverts"] == {"new": 0, "changed": 0, "unchanged": store.count("adverts"), "gone": 0}
