@@ -37,7 +37,7 @@ class CombinationRule:
     any: tuple[str, ...]
     bonus: float
     flag: bool  # enough to flag on its own (with the score at the threshold)
-    kinds: tuple[str, ...] = KINDS  # the advert kinds it applies to
+    kinds: tuple[str, ...]  # the advert kinds it applies to
 
 
 @dataclass(frozen=True, slots=True)
