@@ -300,8 +300,9 @@ _CUR_HINT = re.compile(r"€|\$|£|₽|₴|eur|eir|evr|евр|євр|эвр|usd|
                        r"гривен|hryven|pln|zł|zlot|злот|nok|sek|dkk|kr|крон|chf|czk|aed|dirham|дирхам|dirkham")
 
 
-# Words after an amount that start something else than its period.
-_TAIL_STOP = re.compile(r"depend|atkarīb|atkarib|зависим|залежн|plus\b|\+|overtime|virsstund|сверхуроч|понаднормов")
+# Words after an amount that start something else than its period, and a clause break:
+# "1450–1800 € брутто, ночные часы доплачиваются" is a monthly wage, not an hourly one.
+_TAIL_STOP = re.compile(r"depend|atkarīb|atkarib|зависим|залежн|plus\b|\+|overtime|virsstund|сверхуроч|понаднормов|[,;]\s")
 
 
 def _pay_in(text: str, a: int, b: int) -> list[Pay]:

@@ -66,6 +66,8 @@ def test_messenger_handles_and_emails() -> None:
     ("£24,000 per year", 24000, 24000, "GBP", "year"),
     ("£12.60–£14.20/hr", 12.6, 14.2, "GBP", "hour"),  # the currency repeated in a range
     ("full-time, 5/2 schedule, €6.50/h gross", 6.5, 6.5, "EUR", "hour"),  # "5/2" must not swallow the "€"
+    # a clause break ends the amount's tail: the "hours" after it are another subject
+    ("Зарплата 1450–1800 € брутто, ночные часы доплачиваются", 1450, 1800, "EUR", "unknown"),
 ])
 def test_pay(text: str, low: float, high: float, currency: str, period: str) -> None:
     [pay] = extract_pay(_n(text))
