@@ -357,6 +357,10 @@ _HOURS_A_DAY = re.compile(
 _DAYS_A_WEEK = re.compile(
     rf"(?<!\d)(?P<a>[1-7])(?:{_RANGE_DASH}(?P<b>[1-7]))?\s?"
     r"(?:dien\w*|дн\w*|days?)\s?(?:/|per|a|в|на|par)?\s?(?:ned\w*|нед\w*|тиж\w*|week)")
+# "6 днів по 10-12 годин", "6 days of 10 hours", "6 dienas pa 11 stundām": both figures at once
+_DAYS_BY_HOURS = re.compile(
+    rf"(?<!\d)(?P<d>[1-7])\s?(?:дн\w*|days?|dien\w*)\s?(?:по|of|x|×|pa)\s?(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
+    r"(?:годин\w*|час\w*|hours?|hrs?|h\b|stund\w*|st\.?)")
 _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходных|без вихідних|bez vyh?k?odnyh|bez vykhodnykh|bez vykhidnykh|no days off|7/7"
                           # one day off a month is a seven-day week for the other three
                           r"|(?:one|1) day off (?:a|per|each) month|(?:viena|1) brīvdiena (?:mēnesī|mēnesi)"
@@ -418,6 +422,10 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
                 out.append(WorkTime(float(top), None, m.start(), m.end()))
         for m in _DAYS_A_WEEK.finditer(text, a, b):
             out.append(WorkTime(None, float(m.group("b") or m.group("a")), m.start(), m.end()))
+        for m in _DAYS_BY_HOURS.finditer(text, a, b):
+            top = int(m.group("b") or m.group("a"))
+            if 1 <= top <= 24:
+                out += [WorkTime(None, float(m.group("d")), m.start(), m.end()), WorkTime(float(top), None, m.start(), m.end())]
         for m in _SEVEN_DAYS.finditer(text, a, b):
             if not _NOT_A_WEEK.search(text, max(0, m.start() - 12), m.start()):
                 out.append(WorkTime(None, 7.0, m.start(), m.end()))

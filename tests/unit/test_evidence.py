@@ -106,6 +106,8 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("Работа 10–12 часов в день, 6 дней в неделю", [12.0], [6.0]),
     ("Працюємо 12 годин на добу без вихідних", [12.0], [7.0]),
     ("8 hours a day, 5 days a week", [8.0], [5.0]),
+    ("графік 6 днів по 10-12 годин", [12.0], [6.0]),  # both figures in one phrase
+    ("6 dienas pa 11 stundām", [11.0], [6.0]),
     ("No days off in the season", [], [7.0]),
     ("12-hour shifts on a 2/2 rota, 20 EUR a day", [], []),
     ("Salary 600 EUR plus room. One day off per month.", [], [7.0]),
