@@ -41,7 +41,9 @@ def test_sigkill_at_random_moments_then_a_full_run(tmp_path: Path) -> None:
     adverts = tuple({(a.kind, a.id): a for a in load_adverts(*sorted((ROOT / "corpora").glob("*/*.jsonl")))}.values())
     rng = random.Random(20250106)
     db = tmp_path / "k.db"
-    env = {**os.environ, "REDFLAG_MIN_DELAY": "0", "REDFLAG_TIMEOUT": "5", "REDFLAG_CONCURRENCY": "4"}
+    # the board grows with the corpora: lift the per-run page cap (5,000 by default) above its size
+    env = {**os.environ, "REDFLAG_MIN_DELAY": "0", "REDFLAG_TIMEOUT": "5", "REDFLAG_CONCURRENCY": "4",
+           "REDFLAG_MAX_PAGES": str(2 * len(adverts) + 100)}
     with BoardServer(adverts=adverts, per_page=20) as board:
         child = [sys.executable, "-m", "tests.support.stand_in", str(db), board.url("/")]
         cmd = [sys.executable, str(ROOT / "cli.py"), "crawl", board.url("/"), "--kind", "job", "--db", str(db),
