@@ -49,7 +49,6 @@ from scanner.pipeline import Scanner
 from scanner.rules.features import FeatureInput
 from scanner.rules.loader import load_rules
 from scanner.rules.match import Matcher
-from scanner.score import score_advert
 from scanner.settings import Settings
 
 from . import corpus_gen, naive_engine
@@ -247,8 +246,7 @@ class StageTimer:
         hits = s.matcher.match(norm.text, sentences, advert.kind, features, lang)
         t4 = clock()
         findings = tuple(sorted((s._explain(h, norm) for h in hits), key=lambda f: (f.start, f.rule)))
-        score = score_advert(findings, s.ruleset, threshold=s.settings.score_threshold,
-                             min_categories=s.settings.min_categories, kind=advert.kind)
+        score = s.score(findings, advert.kind)
         t5 = clock()
         if self._segments is not None and self._evidence is not None:
             ScanResult(advert, text, lang, self._segments(sentences, norm), findings, self._evidence(raw, norm),

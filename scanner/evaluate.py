@@ -14,7 +14,6 @@ from typing import Iterable, Sequence
 from .errors import InputError
 from .models import Advert
 from .pipeline import Scanner
-from .score import score_advert
 
 # `redflag eval --sweep`: the flag threshold from lenient to strict, to choose `score_threshold` by
 SWEEP = tuple(round(0.30 + 0.05 * i, 2) for i in range(9))
@@ -95,8 +94,7 @@ def evaluate(scanner: Scanner, rows: list[dict[str, object]], *, use_lang_hint: 
         flagged = result.score.flagged
         ev.overall.add(label, flagged, form_ok)
         for t, counts in ev.sweep.items():
-            at = score_advert(result.findings, scanner.ruleset, threshold=t,
-                              min_categories=scanner.settings.min_categories, kind=result.advert.kind)
+            at = scanner.score(result.findings, result.advert.kind, threshold=t)
             counts.add(label, at.flagged, at.form == row.get("form"))
         for dim, value in (("lang", row.get("lang")), ("kind", row.get("kind")),
                            ("form", row.get("form") if label else None),

@@ -10,7 +10,7 @@ from typing import Iterable, Iterator, TypeVar
 
 from .evidence import RawEvidence, extract_evidence
 from .language import Sentence, advert_language, detect_sentences
-from .models import Advert, AgeLimit, Contact, Evidence, Finding, Pay, ScanResult, Segment
+from .models import Advert, AgeLimit, Contact, Evidence, Finding, Pay, ScanResult, Score, Segment
 from .normalize import NormText, normalize_text
 from .rules.features import FeatureInput
 from .rules.loader import RuleSet, load_rules
@@ -38,10 +38,14 @@ class Scanner:
         features = FeatureInput(norm, raw, advert.kind, advert.fields)
         hits = self.matcher.match(norm.text, sentences, advert.kind, features, lang)
         findings = tuple(sorted((self._explain(h, norm) for h in hits), key=lambda f: (f.start, f.rule)))
-        score = score_advert(findings, self.ruleset, threshold=self.settings.score_threshold,
-                             min_categories=self.settings.min_categories, kind=advert.kind)
+        score = self.score(findings, advert.kind)
         return ScanResult(advert, text, lang, _segments(sentences, norm), findings,
                           _evidence(raw, norm), score, self.ruleset.hash)
+
+    def score(self, findings: tuple[Finding, ...], kind: str, threshold: float | None = None) -> Score:
+        """The findings scored with this scanner's settings (`threshold` overrides its own)."""
+        return score_advert(findings, self.ruleset, kind=kind, min_categories=self.settings.min_categories,
+                            threshold=self.settings.score_threshold if threshold is None else threshold)
 
     def scan_many(self, adverts: Iterable[Advert]) -> Iterator[ScanResult]:
         for advert in adverts:

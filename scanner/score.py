@@ -6,10 +6,11 @@ combine as a noisy-OR (1 − Π(1 − w)); combinations from patterns/combinatio
 a bonus (some only in adverts of the kinds they name); context-only categories count only
 beside a real indicator; and an advert is flagged only with a score at the threshold AND
 at least `min_categories` distinct non-context categories (or a combination marked `flag`,
-which is several indicators in one: a strong category together with its typical companions). A category with `damp` below 1
-(a lawful advert: employer, registration number, pay and a written contract, all outside the
-lure sentences) multiplies the score by it. Adding red-flag findings can only raise the score
-(monotone): the damping finding is read only from sentences in which no rule fired.
+which is several indicators in one: a strong category together with its typical
+companions). A category with `damp` below 1 (a lawful advert: employer, registration
+number, pay and a written contract, all outside the lure sentences) multiplies the score
+by it. Adding red-flag findings can only raise the score (monotone): the damping finding
+is read only from sentences in which no rule fired.
 """
 from __future__ import annotations
 

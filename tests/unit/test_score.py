@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scanner.errors import RuleError
 from scanner.models import Finding
+from scanner.rules.loader import load_rules
 from scanner.score import score_advert
 
 
@@ -49,14 +56,6 @@ def test_a_combination_limited_to_dating_adverts_applies_only_there(ruleset) -> 
 
 
 def test_a_combination_with_unknown_kinds_is_a_rule_problem(tmp_path) -> None:
-    import shutil
-    from pathlib import Path
-
-    import pytest
-
-    from scanner.errors import RuleError
-    from scanner.rules.loader import load_rules
-
     root = tmp_path / "patterns"
     shutil.copytree(Path(__file__).resolve().parents[2] / "patterns", root)
     combos = root / "combinations.yml"
