@@ -72,7 +72,7 @@ _PAY = re.compile(
     rf"(?:{_RANGE_SEP}(?:{_CUR})?\s?(?P<b>{_AMOUNT}){_MULT})?"  # "£12.60–£14.20/hr" too
     rf"\s?(?P<cur2>{_CUR})?(?P<tail>[^\n\d]{{0,22}})")
 _PERIODS = [
-    ("hour", r"/\s?h\b|/\s?st\b|\bh\b|hour|hr\b|stund|час|годин|\bhod\b|\bchas|\bhodyn"),
+    ("hour", r"/\s?h\b|/\s?st\b|\bh\b|hour|hr\b|stund|(?<![^\W\d_])час|почас|годин|\bhod\b|\bchas|\bhodyn"),
     ("day", r"dien|(?<!тиж)день|дня|day|daily|ежеднев|щодня|сутки|смен|shift|maiņ|main|\bden\b|\bdnya|shchodnya|smen"),
     ("week", r"nedēļ|nedel|недел|тижд|week|tyzhd"),
     ("month", r"mēn|men\.|mēnes|menes|месяц|мес\.|місяц|міс\.|month|/m\b|p/m|\bpm\b|mo\b|mesyac|misyac|misiats"),
@@ -325,11 +325,18 @@ def _pay_in(text: str, a: int, b: int) -> list[Pay]:
         if lo <= 0 or lo > 10_000_000:
             continue
         tail = _TAIL_STOP.split(m.group("tail") or "", maxsplit=1)[0]  # "up to 4,000 EUR depending on hours"
-        period = next((name for name, rx in _PERIOD_RE if rx.search(tail[:22])), "unknown")
+        period = _period(tail[:22])
         end = m.end("cur2") if m.group("cur2") else m.end("b") if m.group("b") else m.end("a")
         out.append(Pay(min(lo, hi), max(lo, hi), currency, period, m.start("pre") if m.group("pre") else m.start("a"), end))
         pos = max(pos, end)
     return out
+
+
+def _period(tail: str) -> str:
+    """The period named first after an amount: in "70 €/міс. Особам з тимчасовим захистом"
+    the month comes before the "час" inside "тимчасовим"."""
+    found = [(m.start(), name) for name, rx in _PERIOD_RE if (m := rx.search(tail))]
+    return min(found)[1] if found else "unknown"
 
 
 def extract_ages(text: str, numbers: list[tuple[int, int]] | None = None) -> list[AgeLimit]:

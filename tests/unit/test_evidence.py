@@ -68,6 +68,9 @@ def test_messenger_handles_and_emails() -> None:
     ("full-time, 5/2 schedule, €6.50/h gross", 6.5, 6.5, "EUR", "hour"),  # "5/2" must not swallow the "€"
     # a clause break ends the amount's tail: the "hours" after it are another subject
     ("Зарплата 1450–1800 € брутто, ночные часы доплачиваются", 1450, 1800, "EUR", "unknown"),
+    # the period named first wins; "час" inside "тимчасовим" (temporary) is no hour
+    ("кімнати від 70 €/міс. Особам з тимчасовим захистом", 70, 70, "EUR", "month"),
+    ("500 € особам з тимчасовим захистом", 500, 500, "EUR", "unknown"),
 ])
 def test_pay(text: str, low: float, high: float, currency: str, period: str) -> None:
     [pay] = extract_pay(_n(text))
