@@ -447,9 +447,13 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
 
 # A written employment contract, named as such (not "contract on arrival", not "no contract").
 _CONTRACT = re.compile(
-    r"(?:darba|rakstisk\w*|rakstveida)\s+l[iī]gum\w*|l[iī]gum\w*\s+(?:uz nenoteiktu|uz noteiktu) laiku"
+    r"(?:darba|rakstisk\w*|rakstveida)\s+l(?:ii|[iī])gum\w*|l[iī]gum\w*\s+(?:uz nenoteiktu|uz noteiktu) laiku"
     r"|\d+\s?(?:mēnešu|menesu|gada)\s+l[iī]gum\w*|(?:контракт|договор)\w*\s+на\s+\d+\s+(?:месяц|год)\w*"
-    r"|\d+[- ](?:month|year)\s+contract"
+    r"|\d+[- ](?:month|year)\s+contract|contract\s+for\s+\d+\s+(?:months|years)"
+    r"|l[iī]gum\w*\s+uz\s+\d+\s+(?:mēneš\w*|menes\w*|gad\w*)|договір\w*\s+на\s+\d+\s+(?:місяц\w*|рік|роки|років)"
+    # "with a contract", "under a contract": a contract named without its kind
+    r"|ar\s+(?:darba\s+)?l[iī]gumu|по\s+(?:трудовому\s+)?договору|за\s+(?:трудовим\s+)?договором"
+    r"|with\s+a\s+(?:written\s+)?contract|under\s+(?:a\s+)?contract"
     r"|(?:трудов|письменн|официальн)\w*\s+договор\w*|(?:трудов|письмов)\w*\s+договір|договір\s+(?:про|з)\s+роботу"
     r"|(?:trudov|pysmov|pismenn|ofitsialn)\w*\s+dogov\w*"
     r"|(?:written|employment|work|signed|fixed-term|permanent|official)\s+(?:employment\s+)?contract|contract of employment"
@@ -457,11 +461,15 @@ _CONTRACT = re.compile(
     # a contract named by the language it is written in is a written one
     r"|договір\w*\s+(?:латиською|англійською|українською|російською|двома мовами)"
     r"|договор\w*\s+на\s+(?:латышском|русском|английском|украинском|двух языках)"
-    r"|l[iī]gum\w*\s+(?:latviešu|latviesu|angļu|anglu|krievu)\s+valod\w*"
+    r"|l[iī]gum\w*\s+(?:latviešu|latviesu|angļu|anglu|krievu)(?:\s+(?:un|vai)\s+\w+)?\s+valod\w*"
+    # a contract the worker gets before leaving
+    r"|l[iī]gum\w*\s+pirms\s+(?:izbraukšanas|izbrauksanas|brauciena|izbraukuma)"
+    r"|договор\w*\s+до\s+(?:выезда|отъезда|поездки)|договір\w*\s+до\s+(?:виїзду|від'їзду|поїздки)"
+    r"|contract\s+before\s+(?:departure|you\s+travel|you\s+leave)"
     r"|contract\s+in\s+(?:latvian|english|russian|ukrainian|your language|two languages)"
     r"|(?:send|sends|sent|email|receive|get)\s+(?:you\s+)?(?:the|your|a)\s+contract"
     # "договор с первого дня": a contract from the first day
-    r"|договор\w*\s+с\s+первого\s+дня|договір\s+з\s+першого\s+дня|l[iī]gum\w*\s+no\s+pirm[aā]s\s+dienas"
+    r"|договор\w*\s+с\s+первого\s+дня|договір\s+з\s+першого\s+дня|l(?:ii|[iī])gum\w*\s+no\s+pirm(?:aa|[aā])s\s+dienas"
     r"|contract\s+from\s+(?:day\s+(?:one|1)|the\s+first\s+day)")
 # "signed on arrival" is no contract the worker can read before leaving
 _ON_ARRIVAL = re.compile(r"uz vietas|pēc ierašanās|pec ierasanas|pēc atbraukšanas|на месте|по приезду|после приезда|"
@@ -470,7 +478,7 @@ _ON_ARRIVAL = re.compile(r"uz vietas|pēc ierašanās|pec ierasanas|pēc atbrauk
 _NEGATED = re.compile(r"(?:bez|без|no|without|nav|нет|немає|not)\s+(?:\w+\s+)?$")
 
 
-_CONTRACT_HINTS = ("līgum", "ligum", "договор", "договір", "контракт", "dogov", "contract", "agreement")
+_CONTRACT_HINTS = ("līgum", "ligum", "liigum", "договор", "договір", "контракт", "dogov", "contract", "agreement")
 
 
 def extract_contracts(text: str) -> list[tuple[int, int]]:
@@ -478,7 +486,17 @@ def extract_contracts(text: str) -> list[tuple[int, int]]:
     anchors = sorted((i, i + len(hint)) for hint in _CONTRACT_HINTS for i in _find_all(text, hint))
     spans = (m.span() for a, b in _windows(anchors, len(text), 30, 30) for m in _CONTRACT.finditer(text, a, b))
     return [(a, b) for a, b in spans
-            if not _NEGATED.search(text, max(0, a - 16), a) and not _ON_ARRIVAL.search(text, b, b + 60)]
+            if not _NEGATED.search(text, max(0, a - 16), a) and not _ON_ARRIVAL.search(text, b, _sentence_end(text, b, 60))]
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]\s")
+
+
+def _sentence_end(text: str, start: int, limit: int) -> int:
+    """Where the sentence around `start` ends, at most `limit` characters on: "darba līgumu,
+    viss oficiāli. Var dzīvot mūsu mājiņā uz vietas" signs no contract "on the spot"."""
+    m = _SENTENCE_END.search(text, start, start + limit)
+    return m.start() if m else start + limit
 
 
 def _find_all(text: str, needle: str) -> Iterable[int]:

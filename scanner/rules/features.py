@@ -75,7 +75,9 @@ def age_limit(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     if any(name in x.norm.text for name in LEGAL_AGE_PROGRAMMES):
         return []
     return [(a.start, a.end, f"age limited to {a.low or '?'}–{a.high}")
-            for a in x.evidence.ages if a.high is not None and a.high <= max_high]
+            for a in x.evidence.ages if a.high is not None and a.high <= max_high
+            # "children under 15 are not allowed in the field" limits children, not workers
+            and (a.low is not None or a.high >= 18)]
 
 
 def minor_sought(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
@@ -111,7 +113,9 @@ def _obfuscated(x: FeatureInput, *, spaced: bool) -> list[Contact]:
 
 def obfuscated_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     hits = [(c.start, c.end, f"{c.kind} written to evade filters ({c.value})") for c in _obfuscated(x, spaced=False)]
-    hits += [(a, b, "word mixes Latin and Cyrillic look-alike letters") for a, b in x.norm.mixed_script]
+    mixed = x.norm.mixed_script
+    if len(mixed) >= params.get("min_mixed_words", 1):
+        hits += [(a, b, "word mixes Latin and Cyrillic look-alike letters") for a, b in mixed]
     return hits
 
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.evidence import extract_ages, extract_contacts, extract_evidence, extract_pay, extract_work_time
+from scanner.evidence import (extract_ages, extract_contacts, extract_contracts, extract_evidence, extract_pay,
+                              extract_work_time)
 from scanner.normalize import normalize_text
 
 
@@ -142,3 +143,22 @@ def test_a_period_word_after_depending_on_is_not_the_pay_period() -> None:
     assert pay.period == "unknown" and pay.amount_max == 4000.0
     (hourly,) = extract_pay(_n("Maksājam 12 EUR/h plus virsstundas"))
     assert hourly.period == "hour"
+
+
+@pytest.mark.parametrize("text, named", [
+    ("Slēdzam darba līgumu, viss oficiāli.", ["darba līgumu"]),
+    ("darba liigums no pirmaas dienas", ["darba liigums"]),  # digraphs for long vowels
+    ("Līgums uz 8 mēnešiem, alga 2 600 USD", ["Līgums uz 8 mēnešiem"]),
+    ("Līgumu latviešu un angļu valodā saņemsi e-pastā", ["Līgumu latviešu un angļu valodā"]),
+    ("vari strādāt caur partneruzņēmumu ar līgumu", ["ar līgumu"]),
+    ("Работа по договору, оплата дважды в месяц", ["по договору"]),
+    ("Contract for 6 months, signed before departure", ["Contract for 6 months"]),
+    ("Strādājam bez līguma", []),
+    # signed "on the spot" is no contract to read before leaving, but a later sentence's
+    # "uz vietas" (on site: the housing) says nothing about the contract
+    ("Darba līgumu parakstīsim uz vietas.", []),
+    ("Slēdzam darba līgumu, viss oficiāli. Var dzīvot mūsu mājiņā uz vietas bez maksas.", ["darba līgumu"]),
+])
+def test_contracts(text: str, named: list[str]) -> None:
+    norm = _n(text)
+    assert [norm[a:b] for a, b in extract_contracts(norm)] == [n.lower() for n in named]
