@@ -232,10 +232,13 @@ def _lingua_lang(s: str, cyrillic: bool) -> str | None:
 _SHORT_OTHER = 24
 
 
-def _short_lingua_other(s: Sentence, text: str) -> bool:
+def _short_lingua_other(s: Sentence, text: str, translit: bool = False) -> bool:
+    """A lingua "other" that is only a weak guess: a short line, or (`translit`: the advert is
+    Russian or Ukrainian in Latin letters) any Latin line without another language's letters,
+    which lingua cannot place because it has no Latin-script Russian ("trudovoj dogovor, oficialno")."""
     seg = text[s.start:s.end].strip()
-    return (s.lang == "other" and s.method == "lingua" and len(seg) < _SHORT_OTHER
-            and not _OTHER_LATIN.search(seg))
+    return (s.lang == "other" and s.method == "lingua" and not _OTHER_LATIN.search(seg)
+            and (len(seg) < _SHORT_OTHER or (translit and not _CYR.search(seg))))
 
 
 def _fill_undecided(sentences: list[Sentence], hint: str | None, text: str = "") -> list[Sentence]:
@@ -244,9 +247,11 @@ def _fill_undecided(sentences: list[Sentence], hint: str | None, text: str = "")
     stays Russian)."""
     known = [s.lang for s in sentences if s.lang and s.lang != "other"]
     majority = max(set(known), key=known.count) if known else (hint or "other")
+    translit = any(s.lang in ("ru", "uk") and s.method == "words" and not _CYR.search(text[s.start:s.end])
+                   for s in sentences)
     out: list[Sentence] = []
     for i, s in enumerate(sentences):
-        if s.lang and not (known and _short_lingua_other(s, text)):
+        if s.lang and not (known and _short_lingua_other(s, text, translit)):
             out.append(s)
             continue
         seg = text[s.start:s.end]

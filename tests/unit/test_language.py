@@ -66,3 +66,15 @@ def test_sentences_cover_all_text_even_with_stops_inside_words() -> None:
         spans = split_sentences(text)
         covered = "".join(text[a:b] for a, b in spans)
         assert "".join(covered.split()) == "".join(text.split()), (text, spans)
+
+
+def test_a_latin_line_lingua_cannot_place_takes_the_translit_advert_language() -> None:
+    # lingua knows no Latin-script Russian: alone, "trudovoj dogovor, oficialno" is "other"
+    text = ("Gostinica v Yurmale ishchet gornichnyh na sezon, opyt ne obyazatelen.\n"
+            "☀ trudovoj dogovor, oficialno\n"
+            "☀ obshchezhitie dlya personala 120€/mes (po zhelaniyu), 10 min peshkom\n"
+            "Pishite na WhatsApp ili na e-mail.")
+    assert _langs(text) == ["ru", "ru", "ru", "ru"]
+    # a German line beside a Russian one in Cyrillic stays "other"
+    assert _langs("Работа в Германии, жильё бесплатно.\n"
+                  "Wir suchen Mitarbeiter für die Küche und den Service.") == ["ru", "other"]
