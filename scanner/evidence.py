@@ -454,6 +454,7 @@ _CONTRACT = re.compile(
     # "with a contract", "under a contract": a contract named without its kind
     r"|ar\s+(?:darba\s+)?l[iī]gumu|по\s+(?:трудовому\s+)?договору|за\s+(?:трудовим\s+)?договором"
     r"|with\s+a\s+(?:written\s+)?contract|under\s+(?:a\s+)?contract"
+    r"|contracts?\s+(?:from|of)\s+\d+\s?(?:to|-|–)\s?\d+\s?(?:hrs|hours|h)\b"  # "contracts from 24 to 40 hrs"
     r"|(?:трудов|письменн|официальн)\w*\s+договор\w*|(?:трудов|письмов)\w*\s+договір|договір\s+(?:про|з)\s+роботу"
     r"|(?:trudov|pysmov|pismenn|ofitsialn)\w*\s+dogov\w*"
     r"|(?:written|employment|work|signed|fixed-term|permanent|official)\s+(?:employment\s+)?contract|contract of employment"
