@@ -211,6 +211,12 @@ def _lemma_simplemma(word: str, lang: str) -> str:
     return lemma
 
 
+# Latvian function words of three letters (as skeletons). A content word must not be
+# stemmed down onto one: "parīt" (the day after tomorrow) and "pārī" (in a pair) would
+# both become "par", the preposition in every other sentence.
+_LV_FUNCTION_KEYS = frozenset("par pie bez kad tad jau lai vai kur tik vel nav bet gan tas tam tev man mes jus pec ari sev kas kam".split())
+
+
 class KeyMaker:
     """Makes cached match keys for one language (lv, ru, uk, en, other)."""
 
@@ -241,6 +247,10 @@ class KeyMaker:
         if len(lemma) == 1 and _CYR.match(lemma):
             key = self.prefix + lemma  # "я" and "а" must not share the skeleton "a"
         else:
-            key = self.prefix + stem(skeleton(lemma, self.lang), self.lang if self.lang in _ENDINGS else "en")
+            folded = skeleton(lemma, self.lang)
+            stemmed = stem(folded, self.lang if self.lang in _ENDINGS else "en")
+            if self.lang == "lv" and stemmed != folded and stemmed in _LV_FUNCTION_KEYS:
+                stemmed = folded
+            key = self.prefix + stemmed
         self._cache[word] = key
         return key

@@ -37,3 +37,13 @@ def test_keys_are_namespaced_by_language() -> None:
 def test_different_words_keep_different_keys() -> None:
     km = KeyMaker("ru")
     assert km.key("паспорт") != km.key("работа")
+
+
+def test_a_latvian_word_is_never_stemmed_onto_a_function_word() -> None:
+    lv = KeyMaker("lv")
+    # "parīt" (the day after tomorrow) and "pārī" (in a pair) once both became "par", so
+    # an urgency term "parīt" fired on every "par katru braucienu" ("for every trip")
+    assert lv.key("parīt") != lv.key("par")
+    assert lv.key("pārī") != lv.key("par")
+    assert lv.key("parīt") == lv.key("Parīt")
+    assert lv.key("tādas") == lv.key("tāda")  # inflection still shares a key
