@@ -462,7 +462,7 @@ _CONTRACT = re.compile(
     # a contract named by the language it is written in is a written one
     r"|договір\w*\s+(?:латиською|англійською|українською|російською|двома мовами)"
     r"|договор\w*\s+на\s+(?:латышском|русском|английском|украинском|двух языках)"
-    r"|l[iī]gum\w*\s+(?:latviešu|latviesu|angļu|anglu|krievu)(?:\s+(?:un|vai)\s+\w+)?\s+valod\w*"
+    r"|l[iī]gum\w*\s+(?:\w+\s+(?:un|vai)\s+)?(?:latviešu|latviesu|angļu|anglu|krievu|norvēģu|vācu|holandiešu|zviedru|somu|dāņu|poļu)(?:\s+(?:un|vai)\s+\w+)?\s+valod\w*"
     # a contract the worker gets before leaving
     r"|l[iī]gum\w*\s+pirms\s+(?:izbraukšanas|izbrauksanas|brauciena|izbraukuma)"
     r"|договор\w*\s+до\s+(?:выезда|отъезда|поездки)|договір\w*\s+до\s+(?:виїзду|від'їзду|поїздки)"

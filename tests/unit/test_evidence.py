@@ -151,6 +151,7 @@ def test_a_period_word_after_depending_on_is_not_the_pay_period() -> None:
     ("Līgums uz 8 mēnešiem, alga 2 600 USD", ["Līgums uz 8 mēnešiem"]),
     ("Līgumu latviešu un angļu valodā saņemsi e-pastā", ["Līgumu latviešu un angļu valodā"]),
     ("vari strādāt caur partneruzņēmumu ar līgumu", ["ar līgumu"]),
+    ("Līgumu norvēģu un latviešu valodā saņemat", ["Līgumu norvēģu un latviešu valodā"]),
     ("Работа по договору, оплата дважды в месяц", ["по договору"]),
     ("Contract for 6 months, signed before departure", ["Contract for 6 months"]),
     ("£12.60/hr, contracts from 24 to 40 hrs, paid fortnightly", ["contracts from 24 to 40 hrs"]),
