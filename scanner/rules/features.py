@@ -50,9 +50,19 @@ class FeatureInput:
         return not any(a <= start < b for a, b in self.lure_sentences)
 
 
+# Skilled work that is paid well: the threshold is for unskilled work ("unrealistically
+# high pay for unskilled work"), so a licensed trade, a C/E licence or a profession raises it.
+_SKILLED = re.compile(r"(?<!\w)(?:c/e|c\+e|ce kat\w*|95\. kod\w*|95 kod\w*|code 95|код 95|tahogr\w*|tachogr\w*|"
+                      r"тахограф\w*|metinātāj\w*|metinataj\w*|welder\w*|сварщик\w*|зварювальник\w*|elektriķ\w*|"
+                      r"electrician\w*|электрик\w*|електрик\w*|programmētāj\w*|programmer\w*|developer\w*|"
+                      r"программист\w*|програміст\w*|inženier\w*|engineer\w*|инженер\w*|інженер\w*)")
+
+
 def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     base = params.get("monthly_eur", PAY_HIGH_MONTHLY_EUR)
     factor = params.get("high_wage_factor", HIGH_WAGE_FACTOR)
+    if _SKILLED.search(x.norm.text):
+        base *= params.get("skilled_factor", 1.0)
     out = []
     for p in x.evidence.pay:
         # a wage rate in those currencies; a lump sum with no period ("£4,000 + free holiday") is not
@@ -87,9 +97,20 @@ def minor_sought(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
             for a in x.evidence.ages if a.low is not None and a.low < adult]
 
 
+# An invitation to call: the advert is not reachable through a messenger only.
+# (Latvian, Russian and Ukrainian only: English lures say "call or WhatsApp" as often as
+# lawful adverts do.)
+_CALL_INVITE = re.compile(r"(?<!\w)(?:zvan(?:i|iet|īt|it|ot)|piezvan\w*|"
+                          r"atzvanīsim|atzvanīšu|atzvanisim|"
+                          r"звоните|звони|позвоните|позвони|перезвоним|перезвоню|"
+                          r"телефонуйте|телефонуй|дзвоніть|дзвони|зателефонуйте|передзвонимо|передзвоню)(?!\w)")
+
+
 def messenger_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     contacts = x.evidence.contacts
     if any(c.kind in ("email", "url") for c in contacts):
+        return []
+    if params.get("call_invite_clears", 0.0) and _CALL_INVITE.search(x.norm.text):
         return []
     hits = [c for c in contacts if c.kind in MESSENGER_KINDS]
     return [(c.start, c.end, f"contact through {c.kind}" + (f" {c.value}" if c.value else "")) for c in hits[:1]]
