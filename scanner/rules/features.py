@@ -61,13 +61,18 @@ _SKILLED = re.compile(r"(?<!\w)(?:c/e|c\+e|ce kat\w*|95\. kod\w*|95 kod\w*|code 
 def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     base = params.get("monthly_eur", PAY_HIGH_MONTHLY_EUR)
     factor = params.get("high_wage_factor", HIGH_WAGE_FACTOR)
-    if _SKILLED.search(x.norm.text):
-        base *= params.get("skilled_factor", 1.0)
+    skilled: bool | None = None  # looked up only once a pay is over the unskilled threshold
     out = []
     for p in x.evidence.pay:
         # a wage rate in those currencies; a lump sum with no period ("£4,000 + free holiday") is not
         wage = p.currency in HIGH_WAGE_CURRENCIES and p.period != "unknown"
         threshold = base * factor if wage else base
+        if p.monthly_eur < threshold:
+            continue
+        if skilled is None:
+            skilled = _SKILLED.search(x.norm.text) is not None
+        if skilled:
+            threshold *= params.get("skilled_factor", 1.0)
         if p.monthly_eur >= threshold:
             out.append((p.start, p.end, f"pay of about {p.monthly_eur:,.0f} EUR a month (threshold {threshold:,.0f})"))
     return out
@@ -106,13 +111,18 @@ _CALL_INVITE = re.compile(r"(?<!\w)(?:zvan(?:i|iet|īt|it|ot)|piezvan\w*|"
                           r"телефонуйте|телефонуй|дзвоніть|дзвони|зателефонуйте|передзвонимо|передзвоню)(?!\w)")
 
 
+_CALL_STEMS = ("zvan", "звон", "звони", "телефону", "дзвон", "зателеф", "передзвон")  # a cheap gate before the regex
+
+
 def messenger_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     contacts = x.evidence.contacts
     if any(c.kind in ("email", "url") for c in contacts):
         return []
-    if params.get("call_invite_clears", 0.0) and _CALL_INVITE.search(x.norm.text):
-        return []
     hits = [c for c in contacts if c.kind in MESSENGER_KINDS]
+    text = x.norm.text
+    if (hits and params.get("call_invite_clears", 0.0) and any(stem in text for stem in _CALL_STEMS)
+            and _CALL_INVITE.search(text)):
+        return []
     return [(c.start, c.end, f"contact through {c.kind}" + (f" {c.value}" if c.value else "")) for c in hits[:1]]
 
 

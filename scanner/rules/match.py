@@ -254,9 +254,13 @@ class Matcher:
     def _advert_frames(self, hits: list[Hit], by_slot: dict[tuple[int, int], list[tuple[int, int]]]) -> list[Hit]:
         """Frames that change every text hit when enough of their terms occur anywhere in
         the advert (an NGO or police warning that quotes several lures)."""
+        found: dict[int, list[list[tuple[int, int]]]] = {ref: [] for ref in self._advert_refs}
+        for (ref, _g), spans in by_slot.items():  # one pass over the slots, not one per frame
+            if ref in found:
+                found[ref].append(spans)
         for ref in self._advert_refs:
             gctx = self._refs[ref].context  # type: ignore[union-attr]
-            if _distinct_terms([spans for (r, _g), spans in by_slot.items() if r == ref]) >= gctx.min_terms:
+            if _distinct_terms(found[ref]) >= gctx.min_terms:
                 note = f"; {gctx.id} ×{gctx.factor:g} ({gctx.title.split(':')[0].lower()})"
                 hits = [replace(h, weight=h.weight * gctx.factor, reason=h.reason + note) for h in hits]
         return hits

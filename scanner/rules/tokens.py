@@ -21,8 +21,12 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-# Maximal runs of whitespace and of everything else, as spaCy's tokenizer scans them.
-_CHUNK = re.compile(r"\s+|\S+")
+# Maximal runs of non-space characters, and the whitespace runs that make tokens. spaCy keeps
+# one space after a token as that token's trailing whitespace, so a lone " " between two
+# chunks is no token and is not matched at all (half of all runs in a text): a run that
+# starts with a space makes a token only when it is longer, or at the very start.
+_WS = r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x1c-\x1f\x85]"
+_CHUNK = re.compile(rf"\S+| {_WS}+|(?!\ ){_WS}+|^ ")
 # A word with plain punctuation around it ("(word),", "+371", "€500"): every character
 # of the punctuation class is both a prefix and a suffix of the lean tokenizer
 # (rules/match.py), so spaCy cuts each off as a token of its own.
@@ -63,11 +67,9 @@ class ChunkTokenizer:
                 starts.append(at)
                 words.append(chunk)
             elif chunk[0] == " " and at:
-                # spaCy keeps one space after a token as that token's trailing whitespace;
-                # the rest of a whitespace run is one token
-                if len(chunk) > 1:
-                    starts.append(at + 1)
-                    words.append(chunk[1:])
+                # the rest of a whitespace run after a token's one trailing space is one token
+                starts.append(at + 1)
+                words.append(chunk[1:])
             elif chunk.isspace():
                 starts.append(at)
                 words.append(chunk)
