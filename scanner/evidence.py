@@ -455,6 +455,8 @@ _CONTRACT = re.compile(
     r"|ar\s+(?:darba\s+)?l[iī]gumu|по\s+(?:трудовому\s+)?договору|за\s+(?:трудовим\s+)?договором"
     r"|with\s+a\s+(?:written\s+)?contract|under\s+(?:a\s+)?contract"
     r"|contracts?\s+(?:from|of)\s+\d+\s?(?:to|-|–)\s?\d+\s?(?:hrs|hours|h)\b"  # "contracts from 24 to 40 hrs"
+    # sick pay and holiday pay: the lawful terms only a written contract brings
+    r"|больничные,?\s+отпускные|лікарняні,?\s+відпускні|slimības\s+lapas,?\s+atvaļinājum\w*|sick\s+pay\s+and\s+holiday\s+pay"
     r"|(?:трудов|письменн|официальн)\w*\s+договор\w*|(?:трудов|письмов)\w*\s+договір|договір\s+(?:про|з)\s+роботу"
     r"|(?:trudov|pysmov|pismenn|ofitsialn)\w*\s+dogov\w*"
     r"|(?:written|employment|work|signed|fixed-term|permanent|official)\s+(?:employment\s+)?contract|contract of employment"
@@ -479,7 +481,8 @@ _ON_ARRIVAL = re.compile(r"uz vietas|pēc ierašanās|pec ierasanas|pēc atbrauk
 _NEGATED = re.compile(r"(?:bez|без|no|without|nav|нет|немає|not)\s+(?:\w+\s+)?$")
 
 
-_CONTRACT_HINTS = ("līgum", "ligum", "liigum", "договор", "договір", "контракт", "dogov", "contract", "agreement")
+_CONTRACT_HINTS = ("līgum", "ligum", "liigum", "договор", "договір", "контракт", "dogov", "contract", "agreement",
+                   "больничн", "лікарнян", "slimības", "sick pay")
 
 
 def extract_contracts(text: str) -> list[tuple[int, int]]:

@@ -155,6 +155,7 @@ def test_a_period_word_after_depending_on_is_not_the_pay_period() -> None:
     ("Работа по договору, оплата дважды в месяц", ["по договору"]),
     ("Contract for 6 months, signed before departure", ["Contract for 6 months"]),
     ("£12.60/hr, contracts from 24 to 40 hrs, paid fortnightly", ["contracts from 24 to 40 hrs"]),
+    ("Официально, больничные, отпускные — всё по закону", ["больничные, отпускные"]),
     ("Strādājam bez līguma", []),
     # signed "on the spot" is no contract to read before leaving, but a later sentence's
     # "uz vietas" (on site: the housing) says nothing about the contract
