@@ -118,7 +118,7 @@ def _translit_vote(sentences: list[Sentence], text: str) -> list[Sentence]:
     sentences' leanings vote (one sentence, one vote, so a long line added in the other
     language cannot outweigh the rest), and word totals break a tie. A sentence leaning
     two words or more keeps its own language; the others take the vote's."""
-    translit = [s for s in sentences if s.method == "words" and s.lang in ("ru", "uk") and not _CYR.search(text[s.start:s.end])]
+    translit = [s for s in sentences if _is_translit(s, text)]
     cyrillic = [s.lang for s in sentences if s.lang in ("ru", "uk") and _CYR.search(text[s.start:s.end])]
     if not translit and not cyrillic:
         return sentences
@@ -145,6 +145,11 @@ def _translit_vote(sentences: list[Sentence], text: str) -> list[Sentence]:
         return s
 
     return [fix(s) for s in sentences]
+
+
+def _is_translit(s: Sentence, text: str) -> bool:
+    """A sentence of Russian or Ukrainian in Latin letters, decided by its function words."""
+    return s.method == "words" and s.lang in ("ru", "uk") and not _CYR.search(text[s.start:s.end])
 
 
 def _lean(sentence: str) -> int:
@@ -247,8 +252,7 @@ def _fill_undecided(sentences: list[Sentence], hint: str | None, text: str = "")
     stays Russian)."""
     known = [s.lang for s in sentences if s.lang and s.lang != "other"]
     majority = max(set(known), key=known.count) if known else (hint or "other")
-    translit = any(s.lang in ("ru", "uk") and s.method == "words" and not _CYR.search(text[s.start:s.end])
-                   for s in sentences)
+    translit = any(_is_translit(s, text) for s in sentences)
     out: list[Sentence] = []
     for i, s in enumerate(sentences):
         if s.lang and not (known and _short_lingua_other(s, text, translit)):

@@ -103,11 +103,20 @@ def strip_accents(word: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
 
 
+# Latvian function words of three letters (as skeletons). A content word must not be
+# stemmed down onto one: "parīt" (the day after tomorrow) and "pārī" (in a pair) would
+# both become "par", the preposition in every other sentence.
+_LV_FUNCTION_KEYS = frozenset("par pie bez kad tad jau lai vai kur tik vel nav bet gan tas tam tev man mes jus pec ari sev kas kam".split())
+
+
 def stem(word: str, lang: str) -> str:
-    """Remove one common ending (and for Latvian a verb suffix), keeping a minimum stem."""
+    """Remove one common ending (and for Latvian a verb suffix), keeping a minimum stem
+    and never ending on a Latvian function word that the word itself is not."""
     keep = _MIN_STEM.get(lang, 3)
-    word = _strip(word, _ENDINGS.get(lang, ()), keep)
-    return _strip(word, _SECOND.get(lang, ()), keep)
+    stemmed = _strip(_strip(word, _ENDINGS.get(lang, ()), keep), _SECOND.get(lang, ()), keep)
+    if lang == "lv" and stemmed != word and stemmed in _LV_FUNCTION_KEYS:
+        return word
+    return stemmed
 
 
 def _strip(word: str, endings: list[str] | tuple[str, ...], keep: int) -> str:
@@ -211,12 +220,6 @@ def _lemma_simplemma(word: str, lang: str) -> str:
     return lemma
 
 
-# Latvian function words of three letters (as skeletons). A content word must not be
-# stemmed down onto one: "parīt" (the day after tomorrow) and "pārī" (in a pair) would
-# both become "par", the preposition in every other sentence.
-_LV_FUNCTION_KEYS = frozenset("par pie bez kad tad jau lai vai kur tik vel nav bet gan tas tam tev man mes jus pec ari sev kas kam".split())
-
-
 class KeyMaker:
     """Makes cached match keys for one language (lv, ru, uk, en, other)."""
 
@@ -247,10 +250,6 @@ class KeyMaker:
         if len(lemma) == 1 and _CYR.match(lemma):
             key = self.prefix + lemma  # "я" and "а" must not share the skeleton "a"
         else:
-            folded = skeleton(lemma, self.lang)
-            stemmed = stem(folded, self.lang if self.lang in _ENDINGS else "en")
-            if self.lang == "lv" and stemmed != folded and stemmed in _LV_FUNCTION_KEYS:
-                stemmed = folded
-            key = self.prefix + stemmed
+            key = self.prefix + stem(skeleton(lemma, self.lang), self.lang if self.lang in _ENDINGS else "en")
         self._cache[word] = key
         return key
