@@ -36,9 +36,10 @@ class FeatureInput:
     # only count pay and identity found elsewhere; adding a red-flag sentence can
     # therefore never remove a "missing" finding, and scores stay monotone.
     tainted: tuple[tuple[int, int], ...] = ()
-    # Sentences where a rule of a real (not context-only) category fired: a lawful advert's
-    # employer, pay and contract are read outside these only.
-    lure_sentences: tuple[tuple[int, int], ...] = ()
+    # Sentences where a rule of a real (not context-only) category fired, each with that
+    # category ("" for a sentence in no language the rules read): a lawful advert's employer,
+    # pay and contract are read outside these only.
+    lure_sentences: tuple[tuple[int, int, str], ...] = ()
     # Sentences where any rule fired, not counting sentences in an unread language: a
     # registration number is a number in any language.
     hit_sentences: tuple[tuple[int, int], ...] = ()
@@ -47,7 +48,17 @@ class FeatureInput:
         return not any(a <= start < b for a, b in self.tainted)
 
     def outside_lures(self, start: int) -> bool:
-        return not any(a <= start < b for a, b in self.lure_sentences)
+        return not any(a <= start < b for a, b, _category in self.lure_sentences)
+
+    def clear_of_lures(self, start: int, but: str = "") -> bool:
+        """Whether evidence at `start` may clear or weaken a finding (a skilled trade, an
+        e-mail address, an invitation to call): not when a lure fired in its sentence (one of
+        category `but` aside), so adding a lure sentence can never lower a score. A sentence
+        in a language the rules do not read holds no lure they saw."""
+        return not any(a <= start < b and category not in ("", but) for a, b, category in self.lure_sentences)
+
+    def said_clear_of_lures(self, pattern: re.Pattern[str], but: str = "") -> bool:
+        return any(self.clear_of_lures(m.start(), but) for m in pattern.finditer(self.norm.text))
 
 
 # Skilled work that is paid well: the threshold is for unskilled work ("unrealistically
@@ -70,7 +81,7 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
         if p.monthly_eur < threshold:
             continue
         if skilled is None:
-            skilled = _SKILLED.search(x.norm.text) is not None
+            skilled = x.said_clear_of_lures(_SKILLED)
         if skilled:
             threshold *= params.get("skilled_factor", 1.0)
         if p.monthly_eur >= threshold:
@@ -83,11 +94,12 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
 # work-and-travel visas.
 LEGAL_AGE_PROGRAMMES = ("au pair", "au-pair", "aupair", "solidarity corps", "solidaritātes korpus",
                         "корпус солидарности", "корпус солідарності", "work and travel", "work & travel")
+_LEGAL_AGE_PROGRAMME = re.compile("|".join(re.escape(name) for name in LEGAL_AGE_PROGRAMMES))
 
 
 def age_limit(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     max_high = params.get("max_high", 40.0)
-    if any(name in x.norm.text for name in LEGAL_AGE_PROGRAMMES):
+    if any(name in x.norm.text for name in LEGAL_AGE_PROGRAMMES) and x.said_clear_of_lures(_LEGAL_AGE_PROGRAMME):
         return []
     return [(a.start, a.end, f"age limited to {a.low or '?'}–{a.high}")
             for a in x.evidence.ages if a.high is not None and a.high <= max_high
@@ -116,12 +128,14 @@ _CALL_STEMS = ("zvan", "звон", "звони", "телефону", "дзвон
 
 def messenger_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     contacts = x.evidence.contacts
-    if any(c.kind in ("email", "url") for c in contacts):
+    # outside other lures than the messenger one: "CV to jobs@firm.co.uk or WhatsApp us" has an address
+    if any(c.kind in ("email", "url") and x.clear_of_lures(c.start, but="messenger_only") for c in contacts):
         return []
     hits = [c for c in contacts if c.kind in MESSENGER_KINDS]
     text = x.norm.text
     if (hits and params.get("call_invite_clears", 0.0) and any(stem in text for stem in _CALL_STEMS)
-            and _CALL_INVITE.search(text)):
+            # "zvaniet vai rakstiet WhatsApp": the invitation speaks to the messenger lure beside it
+            and x.said_clear_of_lures(_CALL_INVITE, but="messenger_only")):
         return []
     return [(c.start, c.end, f"contact through {c.kind}" + (f" {c.value}" if c.value else "")) for c in hits[:1]]
 

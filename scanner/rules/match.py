@@ -173,10 +173,12 @@ class Matcher:
         hits = self._combine(tokens, by_slot, token_sent, kind)
         lures = [h for h in hits if h.weight >= PRESENT and not self.ruleset.categories[h.rule.category].context_only]
         features = self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences),
-                                          lure_sentences=_sentences_with(lures, sentences),
+                                          lure_sentences=_lure_sentences(lures, sentences),
                                           hit_sentences=_sentences_with(hits, sentences, other=False)),
                                   kind, advert_lang)
-        return self._advert_frames(hits + features, by_slot)
+        lure_spans = [(h.start, h.end) for h in lures]
+        return self._advert_frames(hits + features, by_slot,
+                                   lambda token: not any(a <= tokens.starts[token] < b for a, b in lure_spans))
 
     def _assign_keys(self, tokens: Tokens, sentences: list[Sentence]) -> tuple[list[str], list[int]]:
         """Each token's key in its sentence's language, and its sentence's index. A token
@@ -251,13 +253,18 @@ class Matcher:
                     break
         return min(weight, 1.0), ("; " + "; ".join(notes) if notes else "")
 
-    def _advert_frames(self, hits: list[Hit], by_slot: dict[tuple[int, int], list[tuple[int, int]]]) -> list[Hit]:
-        """Frames that change every text hit when enough of their terms occur anywhere in
-        the advert (an NGO or police warning that quotes several lures)."""
+    def _advert_frames(self, hits: list[Hit], by_slot: dict[tuple[int, int], list[tuple[int, int]]],
+                       outside_lures: Callable[[int], bool]) -> list[Hit]:
+        """Frames that change every text hit when enough of their terms occur in the advert
+        (an NGO or police warning that quotes several lures). A term inside a lure's own
+        words does not count, so a lure cannot damp the score it adds to ("become a board
+        member, only on paper" is no charity's board)."""
         found: dict[int, list[list[tuple[int, int]]]] = {ref: [] for ref in self._advert_refs}
         for (ref, _g), spans in by_slot.items():  # one pass over the slots, not one per frame
             if ref in found:
-                found[ref].append(spans)
+                kept = [span for span in spans if outside_lures(span[0])]
+                if kept:
+                    found[ref].append(kept)
         for ref in self._advert_refs:
             gctx = self._refs[ref].context  # type: ignore[union-attr]
             if _distinct_terms(found[ref]) >= gctx.min_terms:
@@ -289,6 +296,15 @@ def _sentences_with(hits: list[Hit], sentences: list[Sentence], *, other: bool =
     if other:
         found |= {s for s in sentences if s.lang == "other"}
     return tuple(sorted((s.start, s.end) for s in found))
+
+
+def _lure_sentences(lures: list[Hit], sentences: list[Sentence]) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, category) of each sentence with a lure of that category, and of each
+    sentence in no language the rules read (category "")."""
+    starts = [s.start for s in sentences]
+    found = {(sentences[max(0, bisect_right(starts, h.start) - 1)], h.rule.category) for h in lures} if sentences else set()
+    found |= {(s, "") for s in sentences if s.lang == "other"}
+    return tuple(sorted((s.start, s.end, category) for s, category in found))
 
 
 def _distinct_terms(found: list[list[tuple[int, int]]]) -> int:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from scanner.corpus import clusters, read_jsonl, split
+from scanner.language import split_sentences
 from scanner.models import Advert
 from scanner.normalize import normalize_text
 from scanner.rules.loader import load_rules
@@ -66,8 +67,16 @@ def test_red_flag_sentences_map_back_inside_noise(scanner, sentence: str, noise:
         assert text[f.start:f.end] == f.text
 
 
+def _dev(advert_id: str) -> dict[str, object]:
+    return next(r for r in ADVERTS if r["id"] == advert_id)
+
+
 @FAST
 @given(st.sampled_from(ADVERTS), st.sampled_from(RED_FLAG_SENTENCES), st.booleans())
+# Each of these once lowered a score: a lure's own words counted as evidence against a lure.
+@example(_dev("ru-016"), "Sign as board member of a small company, only on paper, you do nothing.", False)  # charity frame
+@example(_dev("en-074"), "Palīdzēsim nokārtot C/CE kategoriju un 95. kodu bez braukšanas eksāmena un bez teorijas.", True)  # skilled pay
+@example(_dev("en-011"), "Jaunas ukrainietes un krievietes, VIP atpūta, zvani tagad.", True)  # a call invitation
 def test_adding_a_red_flag_sentence_never_lowers_the_score(scanner, row, sentence: str, at_end: bool) -> None:
     kind = str(row["kind"])
     base = scanner.scan(Advert(id="b", text=str(row["text"]), kind=kind))  # type: ignore[arg-type]
@@ -75,9 +84,14 @@ def test_adding_a_red_flag_sentence_never_lowers_the_score(scanner, row, sentenc
     more = scanner.scan(Advert(id="b", text=text, kind=kind))  # type: ignore[arg-type]
     # A red-flag sentence is one in which an indicator fires in this advert: an example of a
     # dating rule added to a job advert fires nothing and is only a sentence that may state pay.
+    # An example of two sentences is two red-flag sentences only if each has its own: in
+    # "Sign family documents so he can stay. €2500 for your time." the second sentence is
+    # only a pay statement, and stating pay and a contract may lawfully lower a job score.
     a = len(str(row["text"])) + 1 if at_end else 0
-    assume(any(a <= f.start < a + len(sentence) and f.weight >= PRESENT
-               and not scanner.ruleset.categories[f.category].context_only for f in more.findings))
+    lures = [f.start for f in more.findings
+             if f.weight >= PRESENT and not scanner.ruleset.categories[f.category].context_only]
+    added = [(s, e) for s, e in split_sentences(text) if a <= s < a + len(sentence)]
+    assume(added and all(any(s <= start < e for start in lures) for s, e in added))
     assert more.score.value >= base.score.value - 1e-9
     assert more.score.flagged or not base.score.flagged
 

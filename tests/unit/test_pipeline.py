@@ -108,7 +108,7 @@ def test_an_awareness_frame_counts_a_repeated_term_once(ruleset) -> None:
 
     frame = next(c for c in ruleset.contexts if c.scope == "advert")
     text = ("Работа в Германии, жильё бесплатно, паспорт оставите у работодателя. Билет в долг, отработаешь. "
-            "Подробности сообщим в личке.")
+            "Сообщите знакомым, обсудим в группе.")
 
     def damped(terms: tuple[str, ...]) -> bool:
         rs = replace(ruleset, contexts=(replace(frame, terms={"ru": terms}, min_terms=2),))
@@ -116,7 +116,20 @@ def test_an_awareness_frame_counts_a_repeated_term_once(ruleset) -> None:
         return any(frame.id in f.reason for f in result.findings)
 
     assert not damped(("сообщите", "сообщите", "сообщим"))
-    assert damped(("сообщите", "в личке"))
+    assert damped(("сообщите", "в группе"))
+
+
+def test_a_lures_own_words_never_count_for_an_advert_frame(ruleset) -> None:
+    """"Sign as a board member, only on paper" is a straw-man lure, not a charity's board:
+    a frame term inside a lure's span does not count, so the lure cannot damp itself."""
+    from scanner.pipeline import Scanner
+
+    charity = next(c for c in ruleset.contexts if c.id == "CX03")
+    lure = "Sign as board member of a small company, only on paper, you do nothing. Registered charity, nothing to check."
+    result = Scanner(ruleset=ruleset).scan(Advert(id="t", text=lure, kind="job"))
+    assert "board members" in charity.terms["en"] and "registered charity" in charity.terms["en"]
+    assert not any("CX03" in f.reason for f in result.findings)
+    assert any(f.category == "strawman_documents" for f in result.findings)
 
 
 def test_a_permitted_charity_collection_is_damped(scanner) -> None:
