@@ -302,9 +302,9 @@ def bench_stages(warm: list[Advert], rest: list[Advert]) -> dict[str, Any]:
 
 
 # Match steps: (attribute of the Matcher holding it or None for the Matcher, callable's name).
-MATCH_STEPS = (("tokenize", "nlp", "make_doc"), ("keys", None, "_assign_keys"),
+MATCH_STEPS = (("tokenize", None, "tokenizer"), ("keys", None, "_assign_keys"),
                ("phrase matcher", None, "phrase_matcher"), ("combine", None, "_combine"),
-               ("features", None, "_features"))
+               ("features", None, "_features"), ("frames", None, "_advert_frames"))
 
 
 class StepClock:
