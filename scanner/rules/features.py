@@ -99,12 +99,11 @@ _LEGAL_AGE_PROGRAMME = re.compile("|".join(re.escape(name) for name in LEGAL_AGE
 
 def age_limit(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     max_high = params.get("max_high", 40.0)
-    if any(name in x.norm.text for name in LEGAL_AGE_PROGRAMMES) and x.said_clear_of_lures(_LEGAL_AGE_PROGRAMME):
-        return []
-    return [(a.start, a.end, f"age limited to {a.low or '?'}–{a.high}")
-            for a in x.evidence.ages if a.high is not None and a.high <= max_high
-            # "children under 15 are not allowed in the field" limits children, not workers
-            and (a.low is not None or a.high >= 18)]
+    limits = [(a.start, a.end, f"age limited to {a.low or '?'}–{a.high}")
+              for a in x.evidence.ages if a.high is not None and a.high <= max_high
+              # "children under 15 are not allowed in the field" limits children, not workers
+              and (a.low is not None or a.high >= 18)]
+    return [] if limits and x.said_clear_of_lures(_LEGAL_AGE_PROGRAMME) else limits
 
 
 def minor_sought(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:

@@ -254,15 +254,15 @@ class Matcher:
         return min(weight, 1.0), ("; " + "; ".join(notes) if notes else "")
 
     def _advert_frames(self, hits: list[Hit], by_slot: dict[tuple[int, int], list[tuple[int, int]]],
-                       outside_lures: Callable[[int], bool]) -> list[Hit]:
+                       counts: Callable[[int], bool]) -> list[Hit]:
         """Frames that change every text hit when enough of their terms occur in the advert
-        (an NGO or police warning that quotes several lures). A term inside a lure's own
-        words does not count, so a lure cannot damp the score it adds to ("become a board
-        member, only on paper" is no charity's board)."""
+        (an NGO or police warning that quotes several lures). A term counts only where
+        `counts(first token)` holds: not inside a lure's own words, so a lure cannot damp the
+        score it adds to ("become a board member, only on paper" is no charity's board)."""
         found: dict[int, list[list[tuple[int, int]]]] = {ref: [] for ref in self._advert_refs}
         for (ref, _g), spans in by_slot.items():  # one pass over the slots, not one per frame
             if ref in found:
-                kept = [span for span in spans if outside_lures(span[0])]
+                kept = [span for span in spans if counts(span[0])]
                 if kept:
                     found[ref].append(kept)
         for ref in self._advert_refs:
