@@ -122,7 +122,7 @@ _CALL_INVITE = re.compile(r"(?<!\w)(?:zvan(?:i|iet|īt|it|ot)|piezvan\w*|"
                           r"телефонуйте|телефонуй|дзвоніть|дзвони|зателефонуйте|передзвонимо|передзвоню)(?!\w)")
 
 
-_CALL_STEMS = ("zvan", "звон", "звони", "телефону", "дзвон", "зателеф", "передзвон")  # a cheap gate before the regex
+_CALL_STEMS = ("zvan", "звон", "телефону", "дзвон", "зателеф", "передзвон")  # a cheap gate before the regex
 
 
 def messenger_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
