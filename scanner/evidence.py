@@ -56,7 +56,7 @@ _DOT = r"(?:\.|\s?\(dot\)\s?|\s?\[dot\]\s?|\s(?:dot|точка|punkts)\s)"
 # "name@mail.lv", "name (at) mail (dot) lv", "name собака mail.ru"; a bare " at " counts only
 # with a spelled-out dot ("name at gmail dot com"), so "online at firm.co.uk" is no e-mail.
 _EMAIL = re.compile(
-    rf"[a-z0-9._%+-]+\s?(?:@|\(at\)|\[at\]|\{{at\}}|\sсобака\s)\s?[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,6}}\b"
+    rf"[a-z0-9._%+-]+\s?(?:@|\(at\)|\[at\]|\{{at\}}|\sсобака\s)\s?[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,12}}\b"
     rf"|[a-z0-9._%+-]+\sat\s[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*\s(?:dot|точка|punkts)\s[a-z]{{2,6}}\b")
 _PLATFORM_AT = re.compile(r"(?:instagram|insta|ig|telegram|tg|tiktok|facebook|fb|viber|whatsapp|signal|twitter)\s@")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
@@ -471,6 +471,9 @@ _CONTRACT = re.compile(
     r"|contract\s+before\s+(?:departure|you\s+travel|you\s+leave)"
     r"|contract\s+in\s+(?:latvian|english|russian|ukrainian|your language|two languages)"
     r"|(?:send|sends|sent|email|receive|get)\s+(?:you\s+)?(?:the|your|a)\s+contract"
+    # a collective agreement sets pay by law-backed terms; pension and holiday pay come with a contract
+    r"|collective\s+(?:labour\s+|bargaining\s+)?agreement|kopl[iī]gum\w*|коллективн\w*\s+договор\w*|колективн\w*\s+договор\w*"
+    r"|holiday\s+pay\s+(?:and|\+|&)\s+pension|pension\s+(?:and|\+|&)\s+holiday\s+pay"
     # "договор с первого дня": a contract from the first day
     r"|договор\w*\s+с\s+первого\s+дня|договір\s+з\s+першого\s+дня|l(?:ii|[iī])gum\w*\s+no\s+pirm(?:aa|[aā])s\s+dienas"
     r"|contract\s+from\s+(?:day\s+(?:one|1)|the\s+first\s+day)")
@@ -482,7 +485,8 @@ _NEGATED = re.compile(r"(?:bez|без|no|without|nav|нет|немає|not)\s+(?
 
 
 _CONTRACT_HINTS = ("līgum", "ligum", "liigum", "договор", "договір", "контракт", "dogov", "contract", "agreement",
-                   "больничн", "лікарнян", "slimības", "sick pay")
+                   "больничн", "лікарнян", "slimības", "sick pay", "collective", "koplīgum", "kopligum",
+                   "коллективн", "колективн", "holiday pay")
 
 
 def extract_contracts(text: str) -> list[tuple[int, int]]:

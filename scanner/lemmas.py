@@ -69,6 +69,10 @@ _LV_DIGRAPH_MAP = {"sh": "s", "ch": "c", "zh": "z", "lj": "l", "nj": "n", "gj": 
 _EN_SHORT = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "msg": "message", "txt": "text",
              "tho": "though", "thx": "thanks", "bc": "because", "cuz": "because", "acc": "account",
              "accs": "accounts", "ppl": "people"}
+# English negative contractions typed without the apostrophe ("you dont need to pay") share
+# the key of the written contraction ("donʼt"), not the lemma of the verb ("do").
+_EN_NEGATIONS = frozenset(("dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "havent", "hasnt",
+                           "hadnt", "wont", "cant", "couldnt", "wouldnt", "shouldnt", "mustnt", "neednt"))
 # Latvian typed on a plain keyboard: long vowels doubled, š ž č as digraphs
 _LV_TYPED = re.compile(r"aa|ee|ii|uu|sh|zh|ch")
 _LV_TYPED_MAP = {"aa": "ā", "ee": "ē", "ii": "ī", "uu": "ū", "sh": "š", "zh": "ž", "ch": "č"}
@@ -191,6 +195,8 @@ _LV_KEEP = re.compile(r"(?:nav|.*ties|(?:.*(?:um|šan|san|tāj|taj|iet)(?:s|a|u|
 def _lemma_simplemma(word: str, lang: str) -> str:
     import simplemma
 
+    if lang == "en" and word.replace("ʼ", "") in _EN_NEGATIONS:
+        return word
     if lang in ("en", "lv") and not word.isalpha() and any(ch.isalpha() for ch in word):
         if not re.search(r"\d\d", word):
             word = word.translate(_LEET)

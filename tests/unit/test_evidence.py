@@ -46,6 +46,11 @@ def test_an_agency_licence_number_identifies_the_employer(text: str, found: str)
     assert not extract_evidence("licensed agency, no fees").identity_spans
 
 
+def test_an_email_with_a_long_top_level_domain() -> None:
+    found = {(c.kind, c.value) for c in extract_contacts(_n("WhatsApp +45 20 00 18 44 or e-mail job@nbpark.example"))}
+    assert ("email", "job@nbpark.example") in found
+
+
 def test_whatsapp_written_as_wa_before_a_number() -> None:
     assert ("whatsapp", "") in {(c.kind, c.value) for c in extract_contacts("rakstit wa +31 6 84 22 09 17")}
     assert not [c for c in extract_contacts("washington, wa state") if c.kind == "whatsapp"]
@@ -156,6 +161,9 @@ def test_a_period_word_after_depending_on_is_not_the_pay_period() -> None:
     ("Contract for 6 months, signed before departure", ["Contract for 6 months"]),
     ("£12.60/hr, contracts from 24 to 40 hrs, paid fortnightly", ["contracts from 24 to 40 hrs"]),
     ("Официально, больничные, отпускные — всё по закону", ["больничные, отпускные"]),
+    ("Pay according to the collective agreement, DKK 155 per hour", ["collective agreement"]),
+    ("approx. DKK 155 per hour + holiday pay and pension", ["holiday pay and pension"]),
+    ("Alga saskaņā ar koplīgumu", ["koplīgumu"]),
     ("Strādājam bez līguma", []),
     # signed "on the spot" is no contract to read before leaving, but a later sentence's
     # "uz vietas" (on site: the housing) says nothing about the contract

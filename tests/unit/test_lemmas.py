@@ -23,6 +23,8 @@ from scanner.lemmas import KeyMaker
     ("en", ["money", "m0ney", "monies"]),
     ("en", ["you", "u"]),  # chat shorthand
     ("en", ["your", "ur"]),
+    ("en", ["donʼt", "dont"]),  # a contraction typed without its apostrophe is still the contraction
+    ("en", ["doesnʼt", "doesnt"]),
 ])
 def test_spellings_share_one_key(lang: str, words: list[str]) -> None:
     km = KeyMaker(lang)
