@@ -65,7 +65,7 @@ _AMOUNT = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2}
 _MULT = r"(?:\s?(?:k|к|тыс\.?|тис\.?|tūkst\.?|tukst\.?|thousand|000))?"
 _CUR = (r"€|eur(?:o|os)?|eiro|evro|yevro|jevro|евро|євро|эвро|\$|usd|dollars?|dollar\w*|долл\w*|dolār\w*|£|gbp|"
         r"pounds?|фунт\w*|funt\w*|₽|руб\w*|rub\w*|₴|грн|hrn|uah|гривен\w*|гривн\w*|hryven\w*|pln|zł|zlot\w*|"
-        r"злот\w*|nok|sek|dkk|kr\.?|крон\w*|chf|czk|aed|dirhams?|дирхам\w*|dirkham\w*")
+        r"злот\w*|nok|sek|dkk|isk|kr\.?|крон\w*|chf|czk|aed|dirhams?|дирхам\w*|dirkham\w*")
 _RANGE_SEP = r"\s?(?:-|–|—|līdz|lidz|до|to|по)\s?"
 _PAY = re.compile(
     rf"(?P<pre>(?P<cur1>{_CUR})\s?)?(?:no|от|від|from)?\s?(?P<a>{_AMOUNT}){_MULT}"
@@ -83,7 +83,7 @@ _CURRENCY_CODE = [
     ("EUR", r"€|eur|eiro|evro|евро|євро|эвро"), ("USD", r"\$|usd|dollar|долл|dolār"),
     ("GBP", r"£|gbp|pound|фунт|funt"), ("RUB", r"₽|руб|rub"), ("UAH", r"₴|грн|hrn|uah|гривен|гривн|hryven"),
     ("PLN", r"pln|zł|zlot|злот"),
-    ("NOK", r"nok|kr|крон"), ("SEK", r"sek"), ("DKK", r"dkk"), ("CHF", r"chf"), ("CZK", r"czk"),
+    ("NOK", r"nok|kr|крон"), ("SEK", r"sek"), ("DKK", r"dkk"), ("CHF", r"chf"), ("CZK", r"czk"), ("ISK", r"isk"),
     ("AED", r"aed|dirham|дирхам"),
 ]
 
@@ -107,7 +107,8 @@ _REG_NUMBER = re.compile(
     r"(?:reģ|reg|registr\w*|reģistr\w*)\.?\s?(?:nr|№|no|numurs|number|kods)?\.?\s?:?\s?(?P<n1>[45]\d{10})"
     r"|(?P<n2>\b[45]000\d{7}\b|\b[45]010\d{7}\b|\b[45]020\d{7}\b)"
     r"|(?:инн|огрн|єдрпоу|едрпоу|іпн|рнокпп)\s?:?\s?(?P<n3>\d{8,13})"
-    r"|(?:company\s(?:no|number|reg\w*)|crn|kvk|nip|regon|org\.?\s?nr|registration\s(?:no|number)|ičo|ico|krs|cvr|y-tunnus)\.?\s?:?\s?(?P<n4>[a-z]{0,2}\d{6,10})",
+    r"|(?:company\s(?:no|number|reg\w*)|crn|kvk|nip|regon|org\.?\s?nr|registration\s(?:no|number)|ičo|ico|krs|cvr|y-tunnus)\.?\s?:?\s?(?P<n4>[a-z]{0,2}\d{6,10})"
+    r"|(?:kt|kennitala)\.?\s?:?\s?(?P<n5>\d{6}-?\d{4})",  # an Icelandic company's kennitala
     )
 _SIX_DIGITS = re.compile(r"\d{6}")
 # A recruitment agency's licence number ("NVA licence Nr. 2019/41", "лицензия ГАЗ № 152",
@@ -297,7 +298,7 @@ def extract_pay(text: str, numbers: list[tuple[int, int]] | None = None) -> list
 
 # Literals only (no character class), so that the search can skip to their first letters.
 _CUR_HINT = re.compile(r"€|\$|£|₽|₴|eur|eir|evr|евр|євр|эвр|usd|dol|долл|gbp|pound|фунт|funt|руб|rub|грн|hrn|uah|гривн|"
-                       r"гривен|hryven|pln|zł|zlot|злот|nok|sek|dkk|kr|крон|chf|czk|aed|dirham|дирхам|dirkham")
+                       r"гривен|hryven|pln|zł|zlot|злот|nok|sek|dkk|isk|kr|крон|chf|czk|aed|dirham|дирхам|dirkham")
 
 
 # Words after an amount that start something else than its period, and a clause break:

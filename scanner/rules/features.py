@@ -19,9 +19,9 @@ Hit = tuple[int, int, str]
 
 
 PAY_HIGH_MONTHLY_EUR = 3500.0
-# Where wages are higher (the UK, Norway, Switzerland, Denmark, Sweden), the same work pays more:
+# Where wages are higher (the UK, Norway, Switzerland, Denmark, Sweden, Iceland), the same work pays more:
 # a groundworker's "£150–£180/day" is about 4,600 EUR a month and ordinary there.
-HIGH_WAGE_CURRENCIES = ("GBP", "NOK", "CHF", "DKK", "SEK")
+HIGH_WAGE_CURRENCIES = ("GBP", "NOK", "CHF", "DKK", "SEK", "ISK")
 HIGH_WAGE_FACTOR = 1.5
 
 
@@ -188,7 +188,7 @@ def long_hours(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
 
 def missing_employer(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     text = x.norm.text
-    identified = any(x.clean(a) or (any(ch.isdigit() for ch in text[a:b])
+    identified = any(x.outside_lures(a) or (any(ch.isdigit() for ch in text[a:b])
                                     and not any(s <= a < e for s, e in x.hit_sentences))
                      for a, b in x.evidence.identity_spans)
     if x.kind != "job" or identified or x.fields.get("employer"):

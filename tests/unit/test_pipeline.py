@@ -145,3 +145,13 @@ def test_a_registration_number_in_a_sentence_of_another_language_still_identifie
             "Arbeitgeber: Lager Nord GmbH (Handelsregister HRB 12345, Reg. Nr. 40103123456).")
     result = scanner.scan(Advert(id="r", text=text, kind="job"))
     assert not any(f.rule == "RF0905" for f in result.findings)
+
+
+def test_a_company_named_beside_its_job_title_identifies_the_employer(scanner) -> None:
+    # "комплектовщиков" fires only the context-only high-risk-sector rule: no lure in that sentence
+    text = "Логистическая компания SIA «Kravu Centrs» ищет комплектовщиков на склад. Зарплата 1250 € брутто."
+    result = scanner.scan(Advert(id="k", text=text, kind="job"))
+    assert not any(f.rule == "RF0905" for f in result.findings)
+    # a company named inside a lure sentence is no lawful statement of the employer
+    lure = "SIA «Kravu Centrs» ищет девушек 18-25 для работы в ночном клубе за границей."
+    assert any(f.rule == "RF0905" for f in scanner.scan(Advert(id="l", text=lure, kind="job")).findings)
