@@ -32,8 +32,9 @@ class FeatureInput:
     kind: str
     fields: Mapping[str, str]
     # Sentences (normalized spans) where a text rule fired. What a lure sentence says
-    # about pay or the employer is no lawful statement of them, so the "missing" features
-    # only count pay and identity found elsewhere; adding a red-flag sentence can
+    # about pay is no lawful statement of it, so `missing_pay` only counts pay found
+    # elsewhere (`missing_employer` reads a company name outside `lure_sentences`: the
+    # sentence that names it usually names the job too); adding a red-flag sentence can
     # therefore never remove a "missing" finding, and scores stay monotone.
     tainted: tuple[tuple[int, int], ...] = ()
     # Sentences where a rule of a real (not context-only) category fired, each with that
