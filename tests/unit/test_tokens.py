@@ -16,7 +16,8 @@ SPACY = lean_tokenizer(NLP.vocab)
 CHUNKS = ChunkTokenizer(lean_tokenizer(NLP.vocab), _PUNCT)
 # Letters, digits and every kind of character the lean tokenizer treats specially.
 ALPHABET = st.sampled_from(list("abzаяіāš09ʼ_ .,;:!?…-–—()[]{}«»„“”\"'’`/\\|*•·~=+#№$€£₽₴<>%@&")
-                           + [" ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "\x1c", "²", "½"])
+                           + [" ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "\x1c", "²", "½",
+                              "✅", "❗", "🔥", "📲", "✈", "\ufe0f", "👉", "🏻"])
 
 
 def spacy_tokens(text: str) -> list[tuple[int, str]]:
@@ -32,6 +33,7 @@ def chunk_tokens(text: str) -> list[tuple[int, str]]:
     "", " ", "  ", "\n", " word", "word ", "a  b", "a \n b", "a\n b", "(word),", "«darbs»!", "+371 2000 0000",
     "€500/month", "t.me/name_x", "e-mail, co-op", "20:00–9:00", "(37)", "...", "--", "30-45 gadi", "sro4no m0ney",
     "обовʼязково", "@handle.", "name@mail.lv,", "a.b", "x\u00a0y", "1,200.50",
+    "✅ЖИТЛО", "❗Паспорт", "БЕЗКОШТОВНО🔥оплата", "✈️Norway", "work👉🏻now",
 ])
 def test_same_tokens_as_spacy(text: str) -> None:
     assert chunk_tokens(text) == spacy_tokens(text)
@@ -54,3 +56,7 @@ def test_key_phrase_matcher_finds_what_spacy_finds_in_the_same_order() -> None:
     expected = [(int(NLP.vocab.strings[m]), s, e) for m, s, e in theirs(Doc(NLP.vocab, words=keys))]
     assert ours(keys) == expected
     assert ours([]) == []
+
+
+def test_an_emoji_glued_to_a_word_is_cut_off() -> None:
+    assert [w for _, w in chunk_tokens("❗Паспорт здаєте✅")] == ["❗", "Паспорт", "здаєте", "✅"]
