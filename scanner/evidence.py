@@ -62,10 +62,10 @@ _PLATFORM_AT = re.compile(r"(?:instagram|insta|ig|telegram|tg|tiktok|facebook|fb
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
 
 _AMOUNT = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_MULT = r"(?:\s?(?:k|к|тыс\.?|тис\.?|tūkst\.?|tukst\.?|thousand|000))?"
+_MULT = r"(?:\s?(?:k(?!č)|к|тыс\.?|тис\.?|tūkst\.?|tukst\.?|thousand|000))?"  # "165 Kč" is no "165k"
 _CUR = (r"€|eur(?:o|os)?|eiro|evro|yevro|jevro|евро|євро|эвро|\$|usd|dollars?|dollar\w*|долл\w*|dolār\w*|£|gbp|"
         r"pounds?|фунт\w*|funt\w*|₽|руб\w*|rub\w*|₴|грн|hrn|uah|гривен\w*|гривн\w*|hryven\w*|pln|zł|zlot\w*|"
-        r"злот\w*|nok|sek|dkk|isk|kr\.?|крон\w*|chf|czk|aed|dirhams?|дирхам\w*|dirkham\w*")
+        r"злот\w*|nok|sek|dkk|isk|kč|kr\.?|крон\w*|chf|czk|aed|dirhams?|дирхам\w*|dirkham\w*")
 _RANGE_SEP = r"\s?(?:-|–|—|līdz|lidz|до|to|по)\s?"
 _PAY = re.compile(
     rf"(?P<pre>(?P<cur1>{_CUR})\s?)?(?:no|от|від|from)?\s?(?P<a>{_AMOUNT}){_MULT}"
@@ -75,7 +75,7 @@ _PERIODS = [
     ("hour", r"/\s?h\b|/\s?st\b|\bh\b|hour|hr\b|stund|(?<![^\W\d_])час|почас|годин|\bhod\b|\bchas|\bhodyn"),
     ("day", r"dien|(?<!тиж)день|дня|day|daily|ежеднев|щодня|сутки|смен|shift|maiņ|main|\bden\b|\bdnya|shchodnya|smen"),
     ("week", r"nedēļ|nedel|недел|тижд|week|tyzhd"),
-    ("month", r"mēn|men\.|mēnes|menes|месяц|мес\.|місяц|міс\.|month|/m\b|p/m|\bpm\b|mo\b|mesyac|misyac|misiats"),
+    ("month", r"mēn|men\.|mēnes|menes|месяц|мес\.|мес\b|місяц|міс\.|міс\b|month|/m\b|p/m|\bpm\b|mo\b|mesyac|misyac|misiats"),
     ("year", r"gadā|gada\b|год\b|в год|рік|year|annum|p\.a\.|/y\b"),
 ]
 _PERIOD_RE = [(name, re.compile(p)) for name, p in _PERIODS]
@@ -83,7 +83,7 @@ _CURRENCY_CODE = [
     ("EUR", r"€|eur|eiro|evro|евро|євро|эвро"), ("USD", r"\$|usd|dollar|долл|dolār"),
     ("GBP", r"£|gbp|pound|фунт|funt"), ("RUB", r"₽|руб|rub"), ("UAH", r"₴|грн|hrn|uah|гривен|гривн|hryven"),
     ("PLN", r"pln|zł|zlot|злот"),
-    ("NOK", r"nok|kr|крон"), ("SEK", r"sek"), ("DKK", r"dkk"), ("CHF", r"chf"), ("CZK", r"czk"), ("ISK", r"isk"),
+    ("NOK", r"nok|kr|крон"), ("SEK", r"sek"), ("DKK", r"dkk"), ("CHF", r"chf"), ("CZK", r"czk|kč"), ("ISK", r"isk"),
     ("AED", r"aed|dirham|дирхам"),
 ]
 
@@ -119,7 +119,7 @@ _LICENCE_NUMBER = re.compile(
     r"(?:nr|no|№|#|number|numurs|номер)\.?\s?:?\s?\d[\d/.-]*")
 _COMPANY_FORM = re.compile(  # the shared look-behind tested once: see _ANY_MESSENGER
     r"(?<!\w)(?:(?:sia|ik|biedrība|biedriba|ооо|оао|зао|фоп|ltd|llc|gmbh|b\.v\.|sp\.\s?z\s?o\.o\.|uab|oü|inc|"
-    r"plc|a/s|aps|oy|oyj|s\.r\.o\.|kft|srl|s\.r\.l\.|sarl|bv|ehf)(?!\w)|(?:тов|ао|as|пп)\s?[\"«„“])"
+    r"plc|a/s|aps|oy|oyj|s\.r\.o\.|sro|kft|srl|s\.r\.l\.|sarl|bv|ehf)(?!\w)|(?:тов|ао|as|пп)\s?[\"«„“])"
     # "Acme Limited" but not "limited places" or "limited time" (the look-behind comes after
     # the word, so that the scan skips every position that does not start with an "l")
     r"|limited(?<=\w\slimited)(?!\w)(?!\s+(?:places|time|offer|spots|number|availability|period|edition|seats|"
@@ -298,7 +298,7 @@ def extract_pay(text: str, numbers: list[tuple[int, int]] | None = None) -> list
 
 # Literals only (no character class), so that the search can skip to their first letters.
 _CUR_HINT = re.compile(r"€|\$|£|₽|₴|eur|eir|evr|евр|євр|эвр|usd|dol|долл|gbp|pound|фунт|funt|руб|rub|грн|hrn|uah|гривн|"
-                       r"гривен|hryven|pln|zł|zlot|злот|nok|sek|dkk|isk|kr|крон|chf|czk|aed|dirham|дирхам|dirkham")
+                       r"гривен|hryven|pln|zł|zlot|злот|nok|sek|dkk|isk|kč|kr|крон|chf|czk|aed|dirham|дирхам|dirkham")
 
 
 # Words after an amount that start something else than its period, and a clause break:

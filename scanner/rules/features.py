@@ -33,8 +33,8 @@ class FeatureInput:
     fields: Mapping[str, str]
     # Sentences (normalized spans) where a text rule fired. What a lure sentence says
     # about pay is no lawful statement of it, so `missing_pay` only counts pay found
-    # elsewhere (`missing_employer` reads a company name outside `lure_sentences`: the
-    # sentence that names it usually names the job too); adding a red-flag sentence can
+    # elsewhere (`missing_employer` reads a company name clear of lures: the sentence
+    # that names it usually names the job too); adding a red-flag sentence can
     # therefore never remove a "missing" finding, and scores stay monotone.
     tainted: tuple[tuple[int, int], ...] = ()
     # Sentences where a rule of a real (not context-only) category fired, each with that
@@ -189,7 +189,7 @@ def long_hours(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
 
 def missing_employer(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     text = x.norm.text
-    identified = any(x.outside_lures(a) or (any(ch.isdigit() for ch in text[a:b])
+    identified = any(x.clear_of_lures(a) or (any(ch.isdigit() for ch in text[a:b])
                                     and not any(s <= a < e for s, e in x.hit_sentences))
                      for a, b in x.evidence.identity_spans)
     if x.kind != "job" or identified or x.fields.get("employer"):

@@ -71,6 +71,8 @@ def test_messenger_handles_and_emails() -> None:
     ("2 000 EUR mēnesī", 2000, 2000, "EUR", "month"),
     ("£24,000 per year", 24000, 24000, "GBP", "year"),
     ("approx. ISK 470,000 gross per month", 470000, 470000, "ISK", "month"),
+    ("165 Kč за годину брутто", 165, 165, "CZK", "hour"),  # "165 Kč" is no "165k"
+    ("гуртожиток 3 500 Kč/міс", 3500, 3500, "CZK", "month"),
     ("£12.60–£14.20/hr", 12.6, 14.2, "GBP", "hour"),  # the currency repeated in a range
     ("full-time, 5/2 schedule, €6.50/h gross", 6.5, 6.5, "EUR", "hour"),  # "5/2" must not swallow the "€"
     # a clause break ends the amount's tail: the "hours" after it are another subject
@@ -105,6 +107,7 @@ def test_working_hours_are_not_ages() -> None:
     ("ТОВ «Будсервіс» шукає", True),
     ("Acme Ltd is hiring", True),
     ("Hótel Skógafoss (kt. 540318-1290) is hiring", True),  # an Icelandic kennitala
+    ("Agentura Práce Morava s.r.o. hledá", True),  # normalized to "sro."
     ("Work as a cleaner, call me", False),
 ])
 def test_employer_identity(text: str, identified: bool) -> None:
