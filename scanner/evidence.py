@@ -87,12 +87,15 @@ _CURRENCY_CODE = [
     ("AED", r"aed|dirham|дирхам"),
 ]
 
-_AGE_WORD = r"(?:vecum\w*|vecuma|gadu vecum\w*|age[ds]?|aged|возраст\w*|вік\w*|віком|лет|років|рок\w*|gad\w*|years?|y\.?o\.?)"
+# Word-initial only: "wages" is no "age", and "you" is no "y.o." ("show you the ropes. 30-38 hrs")
+_AGE_WORD = r"(?<![^\W\d_])(?:vecum\w*|vecuma|gadu vecum\w*|age[ds]?|aged|возраст\w*|вік\w*|віком|лет|років|рок\w*|gad\w*|years?|y\.o\.?|yo(?!\w))"
 # "female 20–28", "девушки 18-24": a range right after a word for women is their age
 # (not a head count: "20–25 workers" has the number first)
 _WOMEN_WORD = (r"(?:female|females|girl|girls|ladies|women|meitenes|meitenēm|meitenem|meiteni|sievietes|sievietēm|"
                r"девушки|девушек|девушкам|девушку|девочки|девочку|женщины|женщин|дівчата|дівчат|дівчатам|дівчину|"
-               r"жінки|жінок)")
+               r"жінки|жінок|"
+               # and young men ("young guys 17-21", "парни 18-25"): a range right after them is their age too
+               r"guys|boys|lads|puiši|puišus|puišiem|парни|парней|парням|ребята|хлопці|хлопців|хлопцям)")
 _AGE_WORD_RE = re.compile(rf"{_AGE_WORD}|{_WOMEN_WORD}")
 _AGE_PATTERNS = [  # each needs an age word: windows without one are skipped
     re.compile(rf"{_AGE_WORD}\D{{0,14}}?(?:no|от|від|from)?\s?(?P<lo>\d{{2}})\s?(?:-|–|—|līdz|lidz|до|to)\s?(?P<hi>\d{{2}})(?!\d)"),

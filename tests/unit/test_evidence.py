@@ -91,6 +91,7 @@ def test_pay(text: str, low: float, high: float, currency: str, period: str) -> 
     ("vecums līdz 30 gadiem", None, 30),
     ("girls aged 18 to 25", 18, 25),
     ("Дівчата віком 18–25 років", 18, 25),
+    ("easy job for young guys 17-21", 17, 21),
 ])
 def test_ages(text: str, low: int | None, high: int) -> None:
     [age] = extract_ages(_n(text))
@@ -99,6 +100,10 @@ def test_ages(text: str, low: int | None, high: int) -> None:
 
 def test_working_hours_are_not_ages() -> None:
     assert extract_ages(_n("Darba laiks 8–17, pieredze 2 gadi")) == []
+    # an age word must start a word: "you" is no "y.o.", "brigadieris" no "gadi", "wages" no "age"
+    assert extract_ages(_n("we'll show you the ropes. 30-38 hrs a week")) == []
+    assert extract_ages(_n("Visu kārto brigadieris. Alga 18-20 eur/h")) == []
+    assert extract_ages(_n("wages 20-30 per hour")) == []
 
 
 @pytest.mark.parametrize("text, identified", [
