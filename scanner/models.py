@@ -72,6 +72,13 @@ class Contact:
     obfuscated: bool = False  # written with words, symbols or look-alike letters
 
 
+# Rough rates for pay thresholds (not for accounting): euros per unit of each currency, and
+# how many of each pay period make a month.
+EUR_PER_UNIT = {"EUR": 1.0, "USD": 0.92, "GBP": 1.17, "PLN": 0.23, "RUB": 0.011, "UAH": 0.023, "NOK": 0.086,
+                "SEK": 0.088, "DKK": 0.134, "CHF": 1.05, "CZK": 0.04, "ISK": 0.0067, "AED": 0.25}
+PER_MONTH = {"hour": 168.0, "day": 22.0, "week": 4.33, "month": 1.0, "year": 1 / 12, "unknown": 1.0}
+
+
 @dataclass(frozen=True, slots=True)
 class Pay:
     amount_min: float
@@ -84,10 +91,7 @@ class Pay:
     @property
     def monthly_eur(self) -> float:
         """The upper amount as a monthly figure in euros (rough, for thresholds only)."""
-        rate = {"EUR": 1.0, "USD": 0.92, "GBP": 1.17, "PLN": 0.23, "RUB": 0.011, "UAH": 0.023, "NOK": 0.086,
-                "SEK": 0.088, "DKK": 0.134, "CHF": 1.05, "CZK": 0.04, "ISK": 0.0067, "AED": 0.25}.get(self.currency, 1.0)
-        per = {"hour": 168.0, "day": 22.0, "week": 4.33, "month": 1.0, "year": 1 / 12, "unknown": 1.0}[self.period]
-        return self.amount_max * rate * per
+        return self.amount_max * EUR_PER_UNIT.get(self.currency, 1.0) * PER_MONTH[self.period]
 
 
 @dataclass(frozen=True, slots=True)
