@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Callable, KeysView
 from dataclasses import dataclass, replace
 
 import spacy
@@ -120,8 +121,36 @@ class Matcher:
                     # spelling of one word) is not counted twice
                     self._add_term(term, lang, _Slot(ref, i if gctx.scope == "advert" else 0),
                                    once_per_ref=gctx.scope == "advert")
-        # per ref: how many groups a text pattern needs hit (0 for contexts, never "all hit")
-        self._groups_needed = [len(r.pattern.groups) if isinstance(r, _PatternRef) else 0 for r in self._refs]
+        self._index_slots()
+
+    def _index_slots(self) -> None:
+        """Per ref, the labels of its terms, so that a match finds its hits by label and
+        never fans a term hit out to every pattern that has that term (a common word such
+        as "work" is in hundreds). A text pattern is looked at only when a term of its
+        trigger group occurs: the group whose terms are in the fewest patterns, a proxy
+        for the rarest words. The trigger changes only what is looked at, never a result."""
+        groups: dict[int, list[set[int]]] = {}
+        self._context_slots: dict[int, tuple[tuple[int, int], ...]] = {}  # label -> (ref, group) of contexts and frames
+        popularity: Counter[int] = Counter()
+        for label, slots in self._slots.items():
+            for ref, group in slots:
+                pref = self._refs[ref]
+                if isinstance(pref, _PatternRef):
+                    groups.setdefault(ref, [set() for _ in pref.pattern.groups])[group].add(label)
+                    popularity[label] += 1
+            context = tuple(slot for slot in slots if not isinstance(self._refs[slot[0]], _PatternRef))
+            if context:
+                self._context_slots[label] = context
+        self._triggers: dict[int, list[int]] = defaultdict(list)  # label -> pattern refs it triggers
+        self._group_labels: dict[int, tuple[frozenset[int], ...]] = {}
+        self._other_groups: dict[int, tuple[frozenset[int], ...]] = {}
+        for ref in sorted(groups):
+            sets = groups[ref]
+            trigger = min(range(len(sets)), key=lambda g: (sum(popularity[x] for x in sets[g]), g))
+            for label in sets[trigger]:
+                self._triggers[label].append(ref)
+            self._group_labels[ref] = tuple(frozenset(g) for g in sets)
+            self._other_groups[ref] = tuple(frozenset(g) for i, g in enumerate(sets) if i != trigger)
 
     # --- compiling -------------------------------------------------------------
     def term_keys(self, term: str, lang: str) -> tuple[str, ...]:
@@ -129,7 +158,9 @@ class Matcher:
         return tuple(self.keymakers[lang].key(w) for w in words if not w.isspace())
 
     def _add_term(self, term: str, lang: str, slot: _Slot, *, once_per_ref: bool = False) -> None:
-        keys = self.term_keys(term, lang)
+        self._add_keys(self.term_keys(term, lang), slot, once_per_ref)
+
+    def _add_keys(self, keys: tuple[str, ...], slot: _Slot, once_per_ref: bool) -> None:
         if not keys:
             return
         label = self._labels.get(keys)
@@ -168,13 +199,20 @@ class Matcher:
         if not len(tokens):
             return self._features(evidence_input, kind, advert_lang)
         keys, token_sent = self._assign_keys(tokens, sentences)
-        by_slot: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        by_label: dict[int, list[tuple[int, int]]] = {}  # label -> its term's spans, in text order
+        by_slot: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # contexts and frames
+        context_slots = self._context_slots
         for label, start, end in self.phrase_matcher(keys):
             if token_sent[start] == token_sent[end - 1]:
                 span = (start, end)
-                for slot in self._slots[label]:
+                spans = by_label.get(label)
+                if spans is None:
+                    by_label[label] = [span]
+                else:
+                    spans.append(span)
+                for slot in context_slots.get(label, ()):
                     by_slot[slot].append(span)
-        hits = self._combine(tokens, by_slot, token_sent, kind)
+        hits = self._combine(tokens, by_label, by_slot, token_sent, kind)
         lures = [h for h in hits if h.weight >= PRESENT and not self.ruleset.categories[h.rule.category].context_only]
         features = self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences),
                                           lure_sentences=_lure_sentences(lures, sentences),
@@ -201,17 +239,15 @@ class Matcher:
                 token_sent += [i] * (b - a)
         return keys, token_sent
 
-    def _combine(self, tokens: Tokens, by_slot: dict[tuple[int, int], list[tuple[int, int]]],
-                 token_sent: list[int], kind: str) -> list[Hit]:
-        groups_hit = Counter(ref for ref, _ in by_slot)  # every slot in by_slot has a hit
-        needed = self._groups_needed
+    def _combine(self, tokens: Tokens, by_label: dict[int, list[tuple[int, int]]],
+                 by_slot: dict[tuple[int, int], list[tuple[int, int]]], token_sent: list[int], kind: str) -> list[Hit]:
         out: list[Hit] = []
-        for ref in sorted(ref for ref, n in groups_hit.items() if n == needed[ref]):
+        for ref in self._complete_refs(by_label.keys()):
             pref = self._refs[ref]
             if not isinstance(pref, _PatternRef) or not _runs_on(pref.rule, kind):
                 continue
             pattern = pref.pattern
-            groups = [by_slot[(ref, g)] for g in range(len(pattern.groups))]
+            groups = [_spans(by_label, labels) for labels in self._group_labels[ref]]
             for start, end in _windows(groups, pattern.window, pattern.ordered, token_sent):
                 weight, why = self._context_weight(pref, start, end, by_slot, token_sent, groups)
                 if weight <= 0:
@@ -219,6 +255,12 @@ class Matcher:
                 a, b = tokens.span(start, end)
                 out.append(Hit(pref.rule, pref.lang, a, b, weight, pref.desc + why))
         return _dedupe(out)
+
+    def _complete_refs(self, found: KeysView[int]) -> list[int]:
+        """The text patterns (refs, in order) with a term of every group among the `found` labels."""
+        candidates = {ref for label in found for ref in self._triggers.get(label, ())}
+        return [ref for ref in sorted(candidates)
+                if all(not found.isdisjoint(labels) for labels in self._other_groups[ref])]
 
     def _context_weight(self, pref: _PatternRef, start: int, end: int,
                         by_slot: dict[tuple[int, int], list[tuple[int, int]]],
@@ -242,7 +284,7 @@ class Matcher:
             sent = token_sent[start]
             for ref, index in self._ctx_refs.get((pref.rule.id, pref.lang), ()):
                 ctx = contexts[index]
-                for a, b in by_slot.get((ref, 0), []):
+                for a, b in by_slot.get((ref, 0), ()):
                     if token_sent[a] == sent and _gap((a, b), (start, end)) <= ctx.window and around(a, b):
                         weight *= ctx.factor
                         notes.append(f"context ×{ctx.factor:g} ({ctx.terms[0]})")
@@ -250,7 +292,7 @@ class Matcher:
         sent = token_sent[start]
         for ref in self._global_refs.get(pref.lang, ()):
             gctx = self._refs[ref].context  # type: ignore[union-attr]
-            for a, b in by_slot.get((ref, 0), []):
+            for a, b in by_slot.get((ref, 0), ()):
                 if token_sent[a] == sent and _gap((a, b), (start, end)) <= gctx.window and around(a, b):
                     weight *= gctx.factor
                     notes.append(f"{gctx.id} ×{gctx.factor:g} ({gctx.title.split(':')[0].lower()})")
@@ -320,6 +362,12 @@ def _distinct_terms(found: list[list[tuple[int, int]]]) -> int:
         return any(b != a and b[0] <= a[0] and a[1] <= b[1] for b in every)
 
     return sum(1 for spans in found if not all(inside(span) for span in spans))
+
+
+def _spans(by_label: dict[int, list[tuple[int, int]]], labels: frozenset[int]) -> list[tuple[int, int]]:
+    """The spans of a group's terms in text order (a span is one key sequence, so one label)."""
+    found = [by_label[label] for label in labels if label in by_label]
+    return found[0] if len(found) == 1 else sorted(span for spans in found for span in spans)
 
 
 def _runs_on(rule: Rule, kind: str) -> bool:
