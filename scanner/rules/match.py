@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import spacy
 from spacy.tokenizer import Tokenizer
 
-from ..lemmas import KeyMaker
+from ..lemmas import KeyMaker, strip_accents
 from ..language import Sentence
 from ..models import LANGS
 from ..normalize import normalize_text
@@ -158,6 +158,14 @@ class Matcher:
         return tuple(self.keymakers[lang].key(w) for w in words if not w.isspace())
 
     def _add_term(self, term: str, lang: str, slot: _Slot, *, once_per_ref: bool = False) -> None:
+        if lang == "lv" and not term.isascii() and " " in term.strip():
+            # Latvian typed without diacritics is lemmatized as written: "kopa" is a noun
+            # ("set"), not "kopā" (together). So a Latvian phrase is also looked for as it
+            # would be typed on a keyboard without them. Not a single word: alone, its plain
+            # form is too often another word ("parāds", debt, and "parādīt", to show).
+            plain = strip_accents(term)
+            if plain != term:
+                self._add_keys(self.term_keys(plain, lang), slot, once_per_ref)
         self._add_keys(self.term_keys(term, lang), slot, once_per_ref)
 
     def _add_keys(self, keys: tuple[str, ...], slot: _Slot, once_per_ref: bool) -> None:

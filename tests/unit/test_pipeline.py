@@ -155,3 +155,13 @@ def test_a_company_named_beside_its_job_title_identifies_the_employer(scanner) -
     # a company named inside a lure sentence is no lawful statement of the employer
     lure = "SIA «Kravu Centrs» ищет девушек 18-25 для работы в ночном клубе за границей."
     assert any(f.rule == "RF0905" for f in scanner.scan(Advert(id="l", text=lure, kind="job")).findings)
+
+
+def test_a_latvian_phrase_typed_without_diacritics_matches(scanner) -> None:
+    # "kopa" alone is a noun ("set"), which simplemma lemmatizes apart from "kopā" (together):
+    # a rule phrase written with diacritics must still find the phrase typed without them
+    written = scanner.scan(Advert(id="w", text="Laulība tikai uz papīra, dzīvot kopā nevajag.", lang="lv"))
+    typed = scanner.scan(Advert(id="t", text="Lauliba tikai uz papira, dzivot kopa nevajag.", lang="lv"))
+    assert "RF0251" in {f.rule for f in written.findings}
+    assert {f.rule for f in written.findings} <= {f.rule for f in typed.findings}
+
