@@ -367,7 +367,12 @@ _HOURS_A_DAY = re.compile(
     r"(?:dien\w*|день|сутки|добу|day)")  # not "a shift": 12-hour shifts on a 2/2 rota are ordinary
 _DAYS_A_WEEK = re.compile(
     rf"(?<!\d)(?P<a>[1-7])(?:{_RANGE_DASH}(?P<b>[1-7]))?\s?"
-    r"(?:dien\w*|дн\w*|days?)\s?(?:/|per|a|в|на|par)?\s?(?:ned\w*|нед\w*|тиж\w*|week)")
+    r"(?:dien\w*|дн\w*|days?)\s?(?:/|per|a|в|на|par)?\s?(?:ned\w*|нед\w*|тиж\w*|week|wk)")
+# A shift's length ("11-12h shifts", "12-часовые смены"): not a working day by itself (a
+# 12-hour shift on a 2/2 rota is ordinary), but it is one beside five or more days a week.
+_SHIFT_LENGTH = re.compile(
+    rf"(?<!\d)(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?-?\s?(?:h|hours?|hrs?|hour|st\.?|stundu|часов\w*|часовы\w*|годин\w*)"
+    r"\s?-?\s?(?:shifts?|maiņ\w*|main\w*|смен\w*|змін\w*)")
 # "6 днів по 10-12 годин", "6 days of 10 hours", "6 dienas pa 11 stundām": both figures at once
 _DAYS_BY_HOURS = re.compile(
     rf"(?<!\d)(?P<d>[1-7])\s?(?:дн\w*|days?|dien\w*)\s?(?:по|of|x|×|pa)\s?(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
@@ -425,6 +430,7 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
     nedēļā", "7 days a week"); "no days off" counts as seven days. The figures are only
     looked for just after the text's numbers."""
     out: list[WorkTime] = []
+    shifts: list[WorkTime] = []
     short = [span for span in _numbers(text, numbers) if span[1] - span[0] <= 2]
     for a, b in _windows(short, len(text), 0, 40):
         for m in _HOURS_A_DAY.finditer(text, a, b):
@@ -440,12 +446,18 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
         for m in _SEVEN_DAYS.finditer(text, a, b):
             if not _NOT_A_WEEK.search(text, max(0, m.start() - 12), m.start()):
                 out.append(WorkTime(None, 7.0, m.start(), m.end()))
+        for m in _SHIFT_LENGTH.finditer(text, a, b):
+            top = int(m.group("b") or m.group("a"))
+            if 1 <= top <= 24:
+                shifts.append(WorkTime(float(top), None, m.start(), m.end()))
         for m in _SHIFT.finditer(text, a, b):
             hours = _shift_hours(m)
             if hours is not None and _LONG_SHIFT <= hours <= 20 and not _OPENING.search(text, max(0, m.start() - 40), m.start()):
                 out.append(WorkTime(hours, None, m.start(), m.end()))
     if any(hint in text for hint in _NO_DAYS_OFF_HINTS):
         out += [WorkTime(None, 7.0, m.start(), m.end()) for m in _NO_DAYS_OFF.finditer(text)]
+    if shifts and any(w.days is not None and w.days >= 5 for w in out):
+        out += shifts
     return sorted(set(out), key=lambda w: (w.start, w.end))
 
 

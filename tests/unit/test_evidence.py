@@ -129,6 +129,10 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("6 dienas pa 11 stundām", [11.0], [6.0]),
     ("No days off in the season", [], [7.0]),
     ("12-hour shifts on a 2/2 rota, 20 EUR a day", [], []),
+    # a shift's length counts beside five or more days a week, not alone
+    ("Hotel cleaning, 11-12h shifts 6 days/wk.", [12.0], [6.0]),
+    ("12-часовые смены, 6 дней в неделю", [12.0], [6.0]),
+    ("12 stundu maiņas, 3 dienas nedēļā", [], [3.0]),
     ("Salary 600 EUR plus room. One day off per month.", [], [7.0]),
     ("Один выходной в месяц, жильё бесплатно", [], [7.0]),
     ("Two days off a week, one day off per year for your birthday", [], []),
