@@ -179,6 +179,9 @@ def _lemma_slavic_raw(word: str, lang: str) -> str:
     candidates = ((soft + "'",) if lang == "ru" and soft.endswith("t") else ()) + (soft, word)
     if lang == "ru" and soft[-1] in _SOFT_FINAL:  # "ostalos" is "осталось": a final soft sign is often left out
         candidates += (soft + "'",)
+    if lang == "ru" and len(soft) > 2 and (soft[-2:-1] in ("a", "e", "o", "u", "y") if soft[-1] == "i"
+                                            else soft[-1] == "y" and soft[-2] in "aeou"):
+        candidates += (soft[:-1] + "j",)  # "cerkvei", "tserkvey", "golovoi": a final "й" typed "i" or "y"
     for candidate in dict.fromkeys(candidates):
         cyr = to_cyrillic(candidate, lang)
         if morph.word_is_known(cyr):

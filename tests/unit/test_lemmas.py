@@ -16,6 +16,7 @@ from scanner.lemmas import KeyMaker
     ("ru", ["жильё", "жилье", "zhilye", "zhilyo"]),
     ("ru", ["срочно", "sro4no", "srochno"]),
     ("ru", ["предоставляется", "predostavlyaetsya", "предоставляем"]),
+    ("ru", ["церквей", "церковь", "cerkvei", "tserkvey"]),  # a final "й" typed "i" after a vowel
     ("uk", ["житло", "zhytlo", "житла"]),
     ("uk", ["досвіду", "dosvidu", "досвід"]),
     ("uk", ["харчування", "kharchuvannia"]),
