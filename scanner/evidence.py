@@ -58,7 +58,7 @@ _DOT = r"(?:\.|\s?\(dot\)\s?|\s?\[dot\]\s?|\s(?:dot|точка|punkts)\s)"
 _EMAIL = re.compile(
     rf"[a-z0-9._%+-]+\s?(?:@|\(at\)|\[at\]|\{{at\}}|\sсобака\s)\s?[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,12}}\b"
     rf"|[a-z0-9._%+-]+\sat\s[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*\s(?:dot|точка|punkts)\s[a-z]{{2,6}}\b")
-_PLATFORM_AT = re.compile(r"(?:instagram|insta|ig|telegram|tg|tiktok|facebook|fb|viber|whatsapp|signal|twitter)\s@")
+_PLATFORM_AT = re.compile(r"(?:instagram|insta|ig|telegram|tg|tiktok|facebook|fb|viber|whatsapp|signal|twitter|dm|pm|dms)\s@")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
 
 _AMOUNT = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
@@ -105,15 +105,15 @@ _AGE_PATTERNS = [  # each needs an age word: windows without one are skipped
     re.compile(rf"(?<!\w){_WOMEN_WORD}\s?[,:]?\s?(?:aged\s)?(?P<lo>\d{{2}})\s?(?:-|–|—)\s?(?P<hi>\d{{2}})(?!\d|[.,:]\d)"),
 ]
 
-# Every alternative ends in a run of at least six digits (_SIX_DIGITS, a fast gate).
+# Every alternative ends in a run of at least six digits or three groups of three (_SIX_DIGITS, a fast gate).
 _REG_NUMBER = re.compile(
     r"(?:reģ|reg|registr\w*|reģistr\w*)\.?\s?(?:nr|№|no|numurs|number|kods)?\.?\s?:?\s?(?P<n1>[45]\d{10})"
     r"|(?P<n2>\b[45]000\d{7}\b|\b[45]010\d{7}\b|\b[45]020\d{7}\b)"
     r"|(?:инн|огрн|єдрпоу|едрпоу|іпн|рнокпп)\s?:?\s?(?P<n3>\d{8,13})"
-    r"|(?:company\s(?:no|number|reg\w*)|crn|kvk|nip|regon|org\.?\s?nr|registration\s(?:no|number)|ičo|ico|krs|cvr|y-tunnus)\.?\s?:?\s?(?P<n4>[a-z]{0,2}\d{6,10})"
+    r"|(?:company\s(?:no|number|reg\w*)|crn|kvk|nip|regon|org\.?\s?nr|registration\s(?:no|number)|ičo|ico|krs|cvr|y-tunnus)\.?\s?:?\s?(?P<n4>[a-z]{0,2}\d{6,10}|\d{3}\s\d{3}\s\d{3}\b)"
     r"|(?:kt|kennitala)\.?\s?:?\s?(?P<n5>\d{6}-?\d{4})",  # an Icelandic company's kennitala
     )
-_SIX_DIGITS = re.compile(r"\d{6}")
+_SIX_DIGITS = re.compile(r"\d{6}|\d{3}\s\d{3}\s\d{3}")  # a Norwegian "org.nr. 918 443 207" is spaced
 # A recruitment agency's licence number ("NVA licence Nr. 2019/41", "лицензия ГАЗ № 152",
 # "GLAA licence no. 1234"): the State Employment Agency (NVA) licenses agencies that place
 # workers abroad, and a licence number names the agency as a registration number does.
@@ -378,6 +378,7 @@ _DAYS_BY_HOURS = re.compile(
     rf"(?<!\d)(?P<d>[1-7])\s?(?:дн\w*|days?|dien\w*)\s?(?:по|of|x|×|pa)\s?(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
     r"(?:годин\w*|час\w*|hours?|hrs?|h\b|stund\w*|st\.?)")
 _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходных|без вихідних|bez vyh?k?odnyh|bez vykhodnykh|bez vykhidnykh|no days off|7/7"
+                          r"|vyh?k?odn[yi]h net"  # "vyhodnyh net" (выходных нет) in Latin letters
                           # one day off a month is a seven-day week for the other three
                           r"|(?:one|1) day off (?:a|per|each) month|(?:viena|1) brīvdiena (?:mēnesī|mēnesi)"
                           r"|(?:один|1) выходной в месяц|(?:один|1) вихідний на місяць"
@@ -422,7 +423,7 @@ def _shift_hours(m: re.Match[str]) -> float | None:
     return end - start
 
 
-_NO_DAYS_OFF_HINTS = ("brīvdien", "brivdien", "выходн", "вихідн", "vyhodn", "vykhodn", "vykhidn", "days off", "day off", "7/7")
+_NO_DAYS_OFF_HINTS = ("brīvdien", "brivdien", "выходн", "вихідн", "vyhodn", "vykhodn", "vykhidn", "vyhkodn", "days off", "day off", "7/7")
 
 
 def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -> list[WorkTime]:

@@ -111,6 +111,7 @@ def test_working_hours_are_not_ages() -> None:
     ("ООО «Ромашка» ищет", True),
     ("ТОВ «Будсервіс» шукає", True),
     ("Acme Ltd is hiring", True),
+    ("Havbris Fiskeri (org.nr. 918 443 207) is hiring", True),  # a Norwegian number in groups of three
     ("Hótel Skógafoss (kt. 540318-1290) is hiring", True),  # an Icelandic kennitala
     ("Agentura Práce Morava s.r.o. hledá", True),  # normalized to "sro."
     ("Work as a cleaner, call me", False),
@@ -128,6 +129,7 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("графік 6 днів по 10-12 годин", [12.0], [6.0]),  # both figures in one phrase
     ("6 dienas pa 11 stundām", [11.0], [6.0]),
     ("No days off in the season", [], [7.0]),
+    ("Vyhodnyh net but you can rest when she sleeps", [], [7.0]),
     ("12-hour shifts on a 2/2 rota, 20 EUR a day", [], []),
     # a shift's length counts beside five or more days a week, not alone
     ("Hotel cleaning, 11-12h shifts 6 days/wk.", [12.0], [6.0]),
