@@ -58,6 +58,11 @@ class FeatureInput:
         in a language the rules do not read holds no lure they saw."""
         return not any(a <= start < b and category not in ("", but) for a, b, category in self.lure_sentences)
 
+    def same_messenger_sentence(self, a: int, b: int) -> bool:
+        """Whether offsets `a` and `b` lie in one sentence whose only lure is a messenger one."""
+        found = [category for x, y, category in self.lure_sentences if x <= a < y and x <= b < y]
+        return bool(found) and all(category == "messenger_only" for category in found)
+
     def said_clear_of_lures(self, pattern: re.Pattern[str], but: str = "") -> bool:
         return any(self.clear_of_lures(m.start(), but) for m in pattern.finditer(self.norm.text))
 
@@ -94,7 +99,9 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
 # preference: au pair schemes (18–30), the European Solidarity Corps (18–30), student
 # work-and-travel visas.
 LEGAL_AGE_PROGRAMMES = ("au pair", "au-pair", "aupair", "solidarity corps", "solidaritātes korpus",
-                        "корпус солидарности", "корпус солідарності", "work and travel", "work & travel")
+                        "корпус солидарности", "корпус солідарності", "work and travel", "work & travel",
+                        # working-holiday visas have legal age windows (Canada's IEC: 18-35)
+                        "working holiday", "youth mobility", "international experience canada")
 _LEGAL_AGE_PROGRAMME = re.compile("|".join(re.escape(name) for name in LEGAL_AGE_PROGRAMMES))
 
 
@@ -126,17 +133,38 @@ _CALL_INVITE = re.compile(r"(?<!\w)(?:zvan(?:i|iet|īt|it|ot)|piezvan\w*|"
 _CALL_STEMS = ("zvan", "звон", "телефону", "дзвон", "зателеф", "передзвон")  # a cheap gate before the regex
 
 
+# "we do not recruit through WhatsApp or Telegram": a channel the advert refuses is no contact
+_REFUSED_CHANNEL = re.compile(
+    r"(?:do not|don't|dont|never|we don't)\s(?:recruit|hire|contact|communicate|ask|offer jobs|work)\w*"
+    r"(?:\s[^\W\d]+){0,3}\s(?:through|via|over|on|in|by)(?:\s[^\W\d]+){0,3}\s?$"
+    r"|(?:nekad|mēs ne|mes ne)\s?\w*\s(?:caur|pa|ar)\s?$"
+    r"|(?:не|никогда не|ніколи не)\s(?:набираем|набираємо|нанимаем|ищем|шукаємо|связываемся|зв'язуємося|пишем|пишемо)\w*"
+    r"(?:\s[^\W\d]+){0,2}\s(?:через|в|у|по)(?:\s[^\W\d]+){0,3}\s?$")
+
+
 def messenger_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
+    """A messenger as the way to get in touch, unless the advert also gives an e-mail address,
+    a web address or an invitation to call (when there is a phone to call). That evidence
+    clears every messenger contact when it is clear of lures; inside a sentence whose only
+    lure is the messenger one ("zvaniet vai rakstiet WhatsApp", "CV to jobs@firm.co.uk or
+    WhatsApp us") it clears only the messengers of that sentence. So a red-flag sentence
+    added elsewhere with its own "write PM or call" cannot clear the messenger contact of
+    the rest of the advert."""
     contacts = x.evidence.contacts
-    # outside other lures than the messenger one: "CV to jobs@firm.co.uk or WhatsApp us" has an address
-    if any(c.kind in ("email", "url") and x.clear_of_lures(c.start, but="messenger_only") for c in contacts):
-        return []
-    hits = [c for c in contacts if c.kind in MESSENGER_KINDS]
     text = x.norm.text
-    if (hits and params.get("call_invite_clears", 0.0) and any(stem in text for stem in _CALL_STEMS)
-            # "zvaniet vai rakstiet WhatsApp": the invitation speaks to the messenger lure beside it
-            and x.said_clear_of_lures(_CALL_INVITE, but="messenger_only")):
+    hits = [c for c in contacts if c.kind in MESSENGER_KINDS
+            and not _REFUSED_CHANNEL.search(text, max(0, c.start - 60), c.start)]
+    if not hits:
         return []
+    clearing = [c.start for c in contacts if c.kind in ("email", "url")]
+    if params.get("call_invite_clears", 0.0) and any(stem in text for stem in _CALL_STEMS):
+        # a phone to call: one written out, or only spaced digit by digit (ordinary posters
+        # space digits too), not one spelled in words or broken by odd signs
+        if any(c.kind == "phone" and (not c.obfuscated or _spaced_only(x, c.start, c.end)) for c in contacts):
+            clearing += [m.start() for m in _CALL_INVITE.finditer(text)]
+    if any(x.clear_of_lures(at) for at in clearing):
+        return []
+    hits = [c for c in hits if not any(x.same_messenger_sentence(at, c.start) for at in clearing)]
     return [(c.start, c.end, f"contact through {c.kind}" + (f" {c.value}" if c.value else "")) for c in hits[:1]]
 
 
@@ -154,6 +182,14 @@ def _obfuscated(x: FeatureInput, *, spaced: bool) -> list[Contact]:
     """Obfuscated contacts: those only spaced out digit by digit (`spaced`) or all the others."""
     return [c for c in x.evidence.contacts
             if c.obfuscated and (c.kind == "phone" and _spaced_only(x, c.start, c.end)) == spaced]
+
+
+def disguised_starts(x: FeatureInput) -> list[int]:
+    """Where a contact is disguised (spelled in words, broken by odd signs), as
+    `obfuscated_contact` reports it. Known before any feature runs, so the match stage can
+    count these sentences as lure sentences. Not a word with one look-alike letter: posters
+    slip into the other keyboard layout by accident ("пoдатки сплачуємо")."""
+    return [c.start for c in _obfuscated(x, spaced=False)]
 
 
 def obfuscated_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:

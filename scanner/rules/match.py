@@ -24,7 +24,7 @@ from ..language import Sentence
 from ..models import LANGS
 from ..normalize import normalize_text
 from ..score import PRESENT
-from .features import FEATURES, FeatureInput
+from .features import FEATURES, FeatureInput, disguised_starts
 from .loader import GlobalContext, RuleSet
 from .schema import Pattern, Rule
 from .tokens import ChunkTokenizer, KeyPhraseMatcher, Tokens
@@ -106,6 +106,8 @@ class Matcher:
         self._global_refs: dict[str, list[int]] = defaultdict(list)  # lang -> refs
         for rule in ruleset.active:
             self._compile(rule)
+        self._disguise_category = next((r.category for r in self._feature_rules for _lang, patterns in r.patterns
+                                        for p in patterns if p.feature == "obfuscated_contact"), None)
         self._advert_refs: list[int] = []
         for gctx in ruleset.contexts:
             self._refs.append(_GlobalRef(gctx))
@@ -222,8 +224,11 @@ class Matcher:
                     by_slot[slot].append(span)
         hits = self._combine(tokens, by_label, by_slot, token_sent, kind)
         lures = [h for h in hits if h.weight >= PRESENT and not self.ruleset.categories[h.rule.category].context_only]
+        # a sentence with a disguised contact is a lure sentence too: what it says (a call
+        # invitation, a contract) cannot clear or soften the rest of the advert
+        disguised = [(at, self._disguise_category) for at in disguised_starts(evidence_input)] if self._disguise_category else []
         features = self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences),
-                                          lure_sentences=_lure_sentences(lures, sentences),
+                                          lure_sentences=_lure_sentences(lures, sentences, disguised),
                                           hit_sentences=_sentences_with(hits, sentences, other=False)),
                                   kind, advert_lang)
         lure_spans = [(h.start, h.end) for h in lures]
@@ -352,11 +357,14 @@ def _sentences_with(hits: list[Hit], sentences: list[Sentence], *, other: bool =
     return tuple(sorted((s.start, s.end) for s in found))
 
 
-def _lure_sentences(lures: list[Hit], sentences: list[Sentence]) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, category) of each sentence with a lure of that category, and of each
-    sentence in no language the rules read (category "")."""
+def _lure_sentences(lures: list[Hit], sentences: list[Sentence],
+                    more: list[tuple[int, str]] = ()) -> tuple[tuple[int, int, str], ...]:  # type: ignore[assignment]
+    """(start, end, category) of each sentence with a lure of that category (a hit, or an
+    offset and category in `more`), and of each sentence in no language the rules read
+    (category "")."""
     starts = [s.start for s in sentences]
-    found = {(sentences[max(0, bisect_right(starts, h.start) - 1)], h.rule.category) for h in lures} if sentences else set()
+    at = [(h.start, h.rule.category) for h in lures] + list(more)
+    found = {(sentences[max(0, bisect_right(starts, a) - 1)], category) for a, category in at} if sentences else set()
     found |= {(s, "") for s in sentences if s.lang == "other"}
     return tuple(sorted((s.start, s.end, category) for s, category in found))
 

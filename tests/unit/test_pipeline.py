@@ -165,3 +165,22 @@ def test_a_latvian_phrase_typed_without_diacritics_matches(scanner) -> None:
     assert "RF0251" in {f.rule for f in written.findings}
     assert {f.rule for f in written.findings} <= {f.rule for f in typed.findings}
 
+
+
+def test_a_channel_the_advert_refuses_is_no_messenger_contact(scanner) -> None:
+    refused = scanner.scan(Advert(id="r", text="Apply on our website; we do not recruit through WhatsApp or Telegram.",
+                                  kind="job", lang="en"))
+    offered = scanner.scan(Advert(id="o", text="Apply through WhatsApp or Telegram.", kind="job", lang="en"))
+    assert "RF0903" not in {f.rule for f in refused.findings}
+    assert "RF0903" in {f.rule for f in offered.findings}
+
+
+def test_a_red_flag_sentence_with_its_own_call_invitation_keeps_the_messenger_contact(scanner) -> None:
+    # "write PM or call" clears the messenger lure of its own sentence only
+    base = "Darbs Vācijā, dzīvoklis bez maksas, alga 3000 EUR. Sazināties tikai WhatsApp +371 26123456."
+    more = base + "\nRakstiet PM vai zvaniet 26 40 91 33"
+    before = scanner.scan(Advert(id="b", text=base, kind="job"))
+    after = scanner.scan(Advert(id="a", text=more, kind="job"))
+    assert "RF0903" in {f.rule for f in before.findings}
+    assert "RF0903" in {f.rule for f in after.findings}
+    assert after.score.value >= before.score.value
