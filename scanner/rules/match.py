@@ -95,7 +95,7 @@ class Matcher:
         self.nlp = spacy.blank("xx")
         self.nlp.tokenizer = lean_tokenizer(self.nlp.vocab)
         self.vocab = self.nlp.vocab
-        self.tokenizer = ChunkTokenizer(self.nlp.tokenizer, _PUNCT)
+        self.tokenizer = ChunkTokenizer(self.nlp.tokenizer, _PUNCT, _INFIX.finditer)
         self.keymakers = {lang: KeyMaker(lang) for lang in (*LANGS, "other")}
         self.phrase_matcher = KeyPhraseMatcher()
         self._refs: list[_PatternRef | _ContextRef] = []
