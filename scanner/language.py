@@ -251,7 +251,9 @@ def _fill_undecided(sentences: list[Sentence], hint: str | None, text: str = "")
     short Cyrillic line only a Cyrillic language (a Russian title next to an English line
     stays Russian)."""
     known = [s.lang for s in sentences if s.lang and s.lang != "other"]
-    majority = max(set(known), key=known.count) if known else (hint or "other")
+    # a tie goes to the language that comes first (not to a set's order, which changes from
+    # run to run with Python's string hashing)
+    majority = max(known, key=known.count) if known else (hint or "other")
     translit = any(_is_translit(s, text) for s in sentences)
     out: list[Sentence] = []
     for i, s in enumerate(sentences):

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from scanner.language import advert_language, detect_sentences
@@ -78,3 +82,22 @@ def test_a_latin_line_lingua_cannot_place_takes_the_translit_advert_language() -
     # a German line beside a Russian one in Cyrillic stays "other"
     assert _langs("Работа в Германии, жильё бесплатно.\n"
                   "Wir suchen Mitarbeiter für die Küche und den Service.") == ["ru", "other"]
+
+
+TIED = "Darbs noliktavā Rīgā, alga laba.\n2024.\nРабота на складе в Риге, жильё есть."
+
+
+def test_an_undecided_line_in_a_tied_advert_takes_the_first_language() -> None:
+    assert _langs(TIED) == ["lv", "lv", "ru"]
+
+
+def test_languages_do_not_depend_on_string_hashing() -> None:
+    # a tie once went to whichever language a set yielded first, which changes with
+    # PYTHONHASHSEED: the same advert could score differently from one night to the next
+    code = ("from scanner.language import detect_sentences; from scanner.normalize import normalize_text; "
+            f"print(list({{'lv', 'ru'}}), [s.lang for s in detect_sentences(normalize_text({TIED!r}).text)])")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.split("] [")
+            for seed in (0, 8, 12)]
+    assert len({order for order, _ in runs}) == 2  # the seeds do order a set of two languages both ways
+    assert len({langs for _, langs in runs}) == 1
