@@ -98,6 +98,9 @@ _SECOND = {"lv": ["aj", "ej", "at", "et", "it", "ot", "ut", "e"]}
 # "жениться" and "жена", or "carry" and "car", stay apart.
 _MIN_STEM = {"lv": 3, "ru": 4, "uk": 4, "en": 4}
 _ENDINGS = {k: sorted(v, key=len, reverse=True) for k, v in _ENDINGS.items()}
+_ENDING_SETS = {k: frozenset(v) for k, v in _ENDINGS.items()}
+_SECOND_SETS = {k: frozenset(v) for k, v in _SECOND.items()}
+_LONGEST_ENDING = max(len(e) for v in (*_ENDINGS.values(), *_SECOND.values()) for e in v)
 _DOUBLES = re.compile(r"([a-z])\1+")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _LATIN_LETTER = re.compile(r"[a-z]")
@@ -117,18 +120,17 @@ def stem(word: str, lang: str) -> str:
     """Remove one common ending (and for Latvian a verb suffix), keeping a minimum stem
     and never ending on a Latvian function word that the word itself is not."""
     keep = _MIN_STEM.get(lang, 3)
-    stemmed = _strip(_strip(word, _ENDINGS.get(lang, ()), keep), _SECOND.get(lang, ()), keep)
+    stemmed = _strip(_strip(word, _ENDING_SETS.get(lang, frozenset()), keep), _SECOND_SETS.get(lang, frozenset()), keep)
     if lang == "lv" and stemmed != word and stemmed in _LV_FUNCTION_KEYS:
         return word
     return stemmed
 
 
-def _strip(word: str, endings: list[str] | tuple[str, ...], keep: int) -> str:
-    if len(word) <= keep:
-        return word
-    for end in endings:
-        if word.endswith(end) and len(word) - len(end) >= keep:
-            return word[: -len(end)]
+def _strip(word: str, endings: frozenset[str], keep: int) -> str:
+    """The word without its longest ending in `endings` that leaves `keep` letters."""
+    for n in range(min(_LONGEST_ENDING, len(word) - keep), 0, -1):
+        if word[-n:] in endings:
+            return word[:-n]
     return word
 
 
@@ -154,11 +156,16 @@ def to_cyrillic(word: str, lang: str) -> str:
     return _TO_CYR_RE[lang].sub(lambda m: table[m.group()], word)
 
 
+_NORMAL_FORM = 2  # in a pymorphy3 reading tuple
+
+
 @lru_cache(maxsize=None)
 def _morph(lang: str):  # type: ignore[no-untyped-def]
     import pymorphy3
 
-    return pymorphy3.MorphAnalyzer(lang=lang)
+    # result_type=None: plain (word, tag, normal_form, score, methods) tuples, in the same
+    # order, ~20 % cheaper than building a Parse object per reading
+    return pymorphy3.MorphAnalyzer(lang=lang, result_type=None)
 
 
 def _lemma_slavic(word: str, lang: str) -> str:
@@ -170,7 +177,7 @@ def _lemma_slavic(word: str, lang: str) -> str:
 def _lemma_slavic_raw(word: str, lang: str) -> str:
     morph = _morph(lang)
     if _CYR.search(word):
-        return morph.parse(word.replace("ʼ", "'"))[0].normal_form.replace("'", "ʼ")
+        return morph.parse(word.replace("ʼ", "'"))[0][_NORMAL_FORM].replace("'", "ʼ")
     if not _LATIN_LETTER.search(word):
         return word
     # "zhilye" is "жильё": try a soft sign before an iotated vowel first, then the plain reading.
@@ -185,7 +192,7 @@ def _lemma_slavic_raw(word: str, lang: str) -> str:
     for candidate in dict.fromkeys(candidates):
         cyr = to_cyrillic(candidate, lang)
         if morph.word_is_known(cyr):
-            return morph.parse(cyr)[0].normal_form
+            return morph.parse(cyr)[0][_NORMAL_FORM]
     return word  # unknown transliteration: the skeleton and stem still catch inflection
 
 
