@@ -6,9 +6,12 @@ cheapest evidence that decides it, in this order:
 1. script: no Latin or Cyrillic letters at all -> "other" (or the neighbours' language
    for digits, emoji and punctuation);
 2. distinctive letters: і ї є ґ (uk) against ы э ъ ё (ru); ā č ē ģ ī ķ ļ ņ š ū ž (lv);
-3. function words: short lists per language, including Latin-script Russian and
-   Ukrainian ("rabota v", "dlya", "robota u");
-4. lingua, for Latin or Cyrillic sentences still undecided and long enough, restricted
+3. words: short lists of function words per language, including Latin-script Russian
+   and Ukrainian ("rabota v", "dlya", "robota u"); then, for a Latin line those leave
+   open, simplemma's word-form dictionaries (nearly all words English -> en; most words
+   Latvian forms without their diacritics -> lv);
+4. lingua, for Latin or Cyrillic sentences still undecided and long enough (a Latin line
+   counts only the letters of its words, not phones, e-mails, handles or URLs), restricted
    to our languages plus neighbours that map to "other" (de, pl, lt, et ...).
 
 Adjacent sentences in one language merge into one segment. With a hint (the advert
@@ -18,6 +21,7 @@ Offsets here index the normalized text; the pipeline maps them to the original.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -209,17 +213,82 @@ def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | 
             return Sentence(start, end, pick, 0.5, "words")
     if hint in langs:
         return Sentence(start, end, hint, 0.5, "hint")
+    if "en" in langs and (found := _by_dictionary(words)):
+        return Sentence(start, end, found, 0.6, "words")
     cyrillic = langs == ("ru", "uk")
     return _by_lingua(s, start, end, hint, lingua_min_chars * (3 if cyrillic else 1),
                       default=best if top else "", cyrillic=cyrillic)
 
 
+# English without function words ("delivery van drivers – cork depot, company van provided",
+# "slim, feminine, open-minded") is still plain English when nearly all its words are English
+# word forms and few are Latvian ones; Latvian typed without diacritics ("italija ligumus sadam
+# darbam neviens nesledz") is Latvian when most of its words are Latvian forms with the
+# diacritics taken off and fewer are English. simplemma's dictionaries (loaded for lemmas
+# anyway) tell that for ~1/50 of a lingua call, and lingua calls such lines "other" or the
+# wrong one of the two often enough.
+_DICT_MIN_WORDS = 3
+_DICT_EN_SHARE = 0.8  # English: at least this share of the words are English forms ...
+_DICT_LV_SHARE = 0.3  # ... and at most this share Latvian ones
+_DICT_PLAIN_LV_SHARE = 0.6  # Latvian without diacritics: at least this share, more than English
+
+
+@lru_cache(maxsize=None)
+def _dictionary(lang: str):  # type: ignore[no-untyped-def]
+    """simplemma's word-form dictionary for `lang`, shared with its lemmatizer when possible."""
+    try:
+        from simplemma.lemmatizer import DEFAULT_DICTIONARY_FACTORY as factory
+    except ImportError:  # pragma: no cover - a simplemma without the shared factory
+        from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+        factory = DefaultDictionaryFactory()
+    return factory.get_dictionary(lang)
+
+
+@lru_cache(maxsize=None)
+def _plain_latvian() -> frozenset[str]:
+    """Latvian word forms in lower case without diacritics ("ligumus" for "līgumus")."""
+    return frozenset(k.lower() if k.isascii() else _strip_accents(k.lower()) for k in _dictionary("lv"))
+
+
+def _strip_accents(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
+
+
+def _by_dictionary(words: list[str]) -> str | None:
+    """ "en" or "lv" when the dictionaries say so clearly (see above), else None."""
+    words = [w for w in words if len(w) > 1]
+    if len(words) < _DICT_MIN_WORDS:
+        return None
+    n = len(words)
+    en_forms = _dictionary("en")
+    in_en = sum(en_forms.get(w) is not None for w in words)
+    if in_en >= _DICT_EN_SHARE * n:
+        lv_forms = _dictionary("lv")
+        return "en" if sum(lv_forms.get(w) is not None for w in words) <= _DICT_LV_SHARE * n else None
+    if not all(w.isascii() for w in words):  # a Latvian letter would have decided it already
+        return None
+    plain = _plain_latvian()
+    in_lv = sum(w in plain for w in words)
+    return "lv" if in_lv >= _DICT_PLAIN_LV_SHARE * n and in_lv > in_en else None
+
+
+# A token with "@", "/", a digit or an inner dot is a contact, address or number, not language.
+_NOT_LANGUAGE = re.compile(r"\S*[@/\d]\S*|\S+\.[^\s.]+\S*")
+
+
+def _letters(s: str) -> int:
+    """Letters in the words of `s`, leaving out phones, e-mails, handles, URLs and numbers."""
+    return sum(map(len, _WORD.findall(_NOT_LANGUAGE.sub(" ", s))))
+
+
 def _by_lingua(s: str, start: int, end: int, hint: str | None, lingua_min_chars: int,
                default: str, cyrillic: bool = False) -> Sentence:
-    """Ask lingua; short sentences stay undecided ("") and take their neighbours' language."""
+    """Ask lingua; short sentences stay undecided ("") and take their neighbours' language.
+    A Latin-script line is short when its words are: "+371 65 336 406, viber +371 23 302 885"
+    or "cv: name@firm.lv" has no language of its own."""
     if hint:
         return Sentence(start, end, hint, 0.5, "hint")
-    if len(s.strip()) < lingua_min_chars:
+    if len(s.strip()) < lingua_min_chars or (not cyrillic and _letters(s) < lingua_min_chars):
         return Sentence(start, end, default, 0.3, "words")
     lang = _lingua_lang(s.strip(), cyrillic) or default or "other"
     return Sentence(start, end, lang, 0.7, "lingua")

@@ -101,3 +101,23 @@ def test_languages_do_not_depend_on_string_hashing() -> None:
             for seed in (0, 8, 12)]
     assert len({order for order, _ in runs}) == 2  # the seeds do order a set of two languages both ways
     assert len({langs for _, langs in runs}) == 1
+
+
+@pytest.mark.parametrize("text, lang", [
+    # English with no function word, which lingua often calls "other"
+    ("Delivery van drivers – Cork depot, company van provided.", "en"),
+    ("Slim, feminine, open-minded.", "en"),
+    # Latvian typed without diacritics and without a Latvian function word
+    ("Italija ligumus sadam darbam neviens nesledz.", "lv"),
+    # other languages typed without their own letters are still not ours
+    ("Wir suchen Mitarbeiter fur die Kuche und den Service in Berlin.", "other"),
+    ("Buscamos camareros para temporada de verano en la costa.", "other"),
+])
+def test_dictionaries_decide_plain_english_and_latvian_without_diacritics(text: str, lang: str) -> None:
+    assert _langs(text) == [lang]
+
+
+def test_a_line_of_only_phones_and_handles_takes_its_neighbours_language() -> None:
+    # once "other" (lingua's guess on digits and a messenger name), so the rules could not read it
+    assert _langs("Darbs noliktavā Rīgā, alga laba.\n+371 65 336 406, viber +371 23 302 885.") == ["lv", "lv"]
+    assert _langs("Work in a warehouse in Riga, good pay.\ncv: rossta@marven22.lv, tel.") == ["en", "en"]
