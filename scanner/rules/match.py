@@ -1,7 +1,7 @@
 """Stage: rules/match. Input: normalized text, its sentences and evidence. Output: `Hit`s.
 
-How it stays fast: the advert is tokenized exactly as spaCy's tokenizer would, with
-spaCy called once per distinct chunk (`ChunkTokenizer`); each token gets the key of its
+How it stays fast: the advert is tokenized exactly as spaCy's tokenizer would, each
+distinct chunk split once by the lean tokenizer's rules (`ChunkTokenizer`); each token gets the key of its
 sentence's language from a cache (`KeyMaker`); one trie of every rule term's keys
 (`KeyPhraseMatcher`, spaCy's PhraseMatcher on plain key lists, no `Doc` to fill) finds
 every term at once. Terms are namespaced by language ("lv:darb"), so a Latvian term
