@@ -396,7 +396,9 @@ _SHIFT = re.compile(
 _OPENING = re.compile(r"(?:open|opening|atvērt|atvert|открыт|відкрит|работаем|працюємо|darba laiks)\w*\W+(?:\w+\W+){0,3}$")
 # "7 days, 8am till close": a bare "7 days" between punctuation is the working week, unless
 # it is a period ("within 7 days", "7 days' notice", "a 7 days trial")
-_SEVEN_DAYS = re.compile(r"(?<!\d)7\s?(?:days|dienas|дней|днів|dni)(?=\s?[,.;:!)]|\s*$|\s+(?:a|per|in a|of the|no)\s+(?:week|nedēļ|недел|тижд))")
+_SEVEN_DAYS = re.compile(r"(?<!\d)7\s?(?:days|dienas|дней|днів|dni)(?=\s?[,.;:!)]|\s*$|\s+(?:a|per|in a|of the|no)\s+(?:week|nedēļ|недел|тижд))"
+                         # "all 7 days" is a whole week whatever follows it
+                         r"|(?<=\ball )7\s?days|(?<=\bvisas )7\s?dienas|(?<=\bвсе )7\s?дней|(?<=\bвсі )7\s?днів")
 _NOT_A_WEEK = re.compile(r"(?:within|in|after|for|every|last|next|trial|notice|return|first|during|laikā|pēc|через|в течение|протягом|за|після)\W*$")
 _LONG_SHIFT = 14  # a 12-hour shift on a 2/2 rota is ordinary; 14 and more a day is not
 

@@ -146,6 +146,11 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("Pay 10-12 EUR/h, 8:00–2:00 at weekends", [], []),
     ("Hand car wash, room upstairs. 7 days, 8am till close.", [], [7.0]),
     ("Refund within 7 days. Delivery in 7 days, guaranteed.", [], []),
+    # "all 7 days" is a whole week, whatever word follows it
+    ("Means you work all 7 days but you make double", [], [7.0]),
+    ("Strādāsi visas 7 dienas, bet nopelnīsi divreiz vairāk", [], [7.0]),
+    ("Работаешь все 7 дней но зарабатываешь вдвое", [], [7.0]),
+    ("Тестовий період 7 днів потім договір", [], []),
 ])
 def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
     found = extract_work_time(_n(text))
