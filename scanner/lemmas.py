@@ -189,11 +189,52 @@ def _lemma_slavic_raw(word: str, lang: str) -> str:
     if lang == "ru" and len(soft) > 2 and (soft[-2:-1] in ("a", "e", "o", "u", "y") if soft[-1] == "i"
                                             else soft[-1] == "y" and soft[-2] in "aeou"):
         candidates += (soft[:-1] + "j",)  # "cerkvei", "tserkvey", "golovoi": a final "й" typed "i" or "y"
-    for candidate in dict.fromkeys(candidates):
-        cyr = to_cyrillic(candidate, lang)
+    spellings = [to_cyrillic(candidate, lang) for candidate in dict.fromkeys(candidates)]
+    if lang == "uk":
+        spellings = _uk_spellings(spellings)
+    else:
+        spellings = _ru_spellings(spellings, word)
+    for cyr in spellings:
+        cyr = cyr.replace("ʼ", "'")  # pymorphy3's apostrophe
         if morph.word_is_known(cyr):
             return morph.parse(cyr)[0][_NORMAL_FORM]
     return word  # unknown transliteration: the skeleton and stem still catch inflection
+
+
+def _ru_spellings(spellings: list[str], word: str) -> list[str]:
+    """More Cyrillic readings of a Latin-script Russian word, after the likelier ones:
+    "sch" is also с+ч ("schet" is "счёт"), and a final "ye" or "yi" is also the
+    adjective ending ые / ый ("svobodnye", "novyi")."""
+    out = list(spellings)
+    out += [s.replace("щ", "сч") for s in spellings if "щ" in s]
+    if word.endswith("ye"):
+        out += [s[:-1] + "ые" for s in list(out) if s.endswith("е")]
+    elif word.endswith("yi"):
+        out += [s[:-2] + "ый" for s in list(out) if s.endswith("ыи")]
+    return list(dict.fromkeys(out))
+
+
+_UK_VOWEL_I = re.compile(r"(?<=[аеиоуяюєії])[іи]")  # "liudei", "lyudey": людей
+_UK_APOSTROPHE = re.compile(r"(?<=[бпвмфр])(?=[яюєї])")  # the apostrophe typed away
+_UK_SOFT_O = re.compile(r"(?<=[цлнсдтз])(?=о)")  # ьо with the soft sign typed away
+
+
+def _uk_spellings(spellings: list[str]) -> list[str]:
+    """More Cyrillic readings of a Latin-script Ukrainian word, likeliest first. The
+    national transliteration drops the soft sign ("khodyt" is "ходить", "dzvonit"
+    "дзвоніть") and writes й and ї as "i" after a vowel ("liudei" is "людей", "poizdky"
+    "поїздки") and ї as "i" at the start ("ikh" is "їх"); plain writers also leave out
+    the apostrophe ("simiu" is "сім'ю"); informal writers also type г as "g" ("pogano") and х as "h" ("hto")."""
+    out = list(spellings)
+    out += [s + "ь" for s in spellings if s[-1:] in ("т", "л", "н", "с", "з", "ц", "д")]
+    out += [_UK_VOWEL_I.sub(letter, s) for s in list(out) if _UK_VOWEL_I.search(s) for letter in ("й", "ї")]
+    out += ["ї" + s[1:] for s in list(out) if s[:1] == "і"]  # "ikh" is "їх"
+    out += [s.replace("ї", "ий") for s in list(out) if "ї" in s]  # "bazhanyi" is "бажаний", not "бажанї"
+    out += [_UK_APOSTROPHE.sub("'", s) for s in list(out) if _UK_APOSTROPHE.search(s)]  # "simiu" is "сім'ю"
+    out += [_UK_SOFT_O.sub("ь", s) for s in list(out) if _UK_SOFT_O.search(s)]  # "vidpratsovuiete": "цьо"
+    out += [s.replace("ґ", "г") for s in list(out) if "ґ" in s]
+    out += [s.replace("г", "х") for s in list(out) if "г" in s]
+    return list(dict.fromkeys(out))
 
 
 # Latvian words whose simplemma lemma loses what a rule needs: the negation of "nav"

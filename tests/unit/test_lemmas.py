@@ -20,6 +20,17 @@ from scanner.lemmas import KeyMaker
     ("uk", ["житло", "zhytlo", "житла"]),
     ("uk", ["досвіду", "dosvidu", "досвід"]),
     ("uk", ["харчування", "kharchuvannia"]),
+    # the national transliteration: no soft sign, й and ї written "i", no apostrophe
+    ("uk", ["ходить", "khodyt", "ходити"]),
+    ("uk", ["людей", "liudei", "lyudey"]),
+    ("uk", ["поїздки", "poizdky", "poyizdky"]),
+    ("uk", ["їх", "ikh", "yikh"]),
+    ("uk", ["сім'ю", "simiu", "simʼyu"]),
+    ("uk", ["бажаний", "bazhanyi", "bazhanyy"]),
+    ("uk", ["відпрацьовуєте", "vidpratsovuiete", "відпрацьовувати"]),
+    ("uk", ["погано", "pohano", "pogano"]),  # г typed "g" as well as "h"
+    ("ru", ["счёт", "schet", "счет"]),  # "sch" is с+ч as well as щ
+    ("ru", ["свободные", "svobodnye", "свободный"]),  # a final "ye" is also ые
     ("en", ["housing", "house", "houses"]),
     ("en", ["money", "m0ney", "monies"]),
     ("en", ["you", "u"]),  # chat shorthand
