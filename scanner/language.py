@@ -63,7 +63,11 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
                     "duzhe mozhna treba potribno bude ye pryvit shukayu zhyvu divchynu rokiv rik dim vid "
                     "pid pry ale chy platymo kozhen kozhnyi studentiv pidrobitok pyshy dzvony osobysti "
                     "miy moya sviy yaka yakyi takozh pratsiuvaty zarobitok hroshi shukayemo treba potriben potribna "
-                    "tilky odrazu dokumenty vodiy mashynu nashe nash vash zvyazok yevropy mizh".split()),
+                    "tilky odrazu dokumenty vodiy mashynu nashe nash vash zvyazok yevropy mizh "
+                    # shared with Russian, so neither side's lean ("pro", "vse"), and the national
+                    # transliteration's spellings (я "ia", як "iak", їх "ikh", є "ie", шукаю "shukaiu")
+                    "pro vse vsi shchob ia iak iaka iakyi iakshcho ikh yikh ie ii yii moia svii tsei tsia "
+                    "shukaiu shukaiemo zviazok ievro ievropy pratsiuiemo".split()),
 }
 # Cyrillic function words that tell Russian from Ukrainian when no distinctive letter does
 # (shared words such as "в", "на", "при" are left out on purpose).
@@ -208,7 +212,11 @@ def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | 
         # counted together against English and Latvian; the advert-wide vote
         # (_translit_vote) then picks between them. lingua would call them "other".
         slav = sum(w in FUNCTION_WORDS["ru"] or w in FUNCTION_WORDS["uk"] for w in words)
-        if slav >= 2 and slav > 2 * max(scores["en"], scores["lv"]):
+        other = max(scores["en"], scores["lv"])
+        # One shared word of three letters or more ("vse", "eto") decides a short line, as one
+        # word of a single language does above; "u", "i", "v" and "na" are English chat too.
+        if (slav >= 2 and slav > 2 * other) or (slav == 1 and other == 0 and len(words) <= 6 and any(
+                len(w) >= 3 and (w in FUNCTION_WORDS["ru"] or w in FUNCTION_WORDS["uk"]) for w in words)):
             pick = hint if hint in ("ru", "uk") else "ru" if scores["ru"] >= scores["uk"] else "uk"
             return Sentence(start, end, pick, 0.5, "words")
     if hint in langs:

@@ -84,6 +84,23 @@ def test_a_latin_line_lingua_cannot_place_takes_the_translit_advert_language() -
                   "Wir suchen Mitarbeiter für die Küche und den Service.") == ["ru", "other"]
 
 
+def test_ukrainian_in_the_national_transliteration_is_ukrainian_throughout() -> None:
+    # "pro" and "vse" are Ukrainian as much as Russian; "ia", "ikh", "shchob" are Ukrainian
+    text = ("Shukaiu zhinku 30-50 rokiv, iaka ne boitsia roboty.\n"
+            "Pro dokumenty ne khvyliuites, ia ikh zberihatymu v sebe, shchob ne zahubylysia, i vse oformliu.\n"
+            "Dzvonit, dorohu oplachu.")
+    assert _langs(text) == ["uk", "uk", "uk"]
+
+
+def test_a_short_line_with_one_shared_slavic_word_takes_the_translit_advert_language() -> None:
+    # lingua calls "Vse raskhody moi, ..." English; "vse" is enough in a Latin-script Russian advert
+    text = ("Sostoyatelnyj muzhchina 58 let ishchet moloduyu sputnicu dlya puteshestvij. "
+            "Vse raskhody moi, ezhemesyachnoe soderzhanie obsuzhdaemo. Na sajte ne sizhu, pishi srazu v telegu.")
+    assert _langs(text) == ["ru", "ru", "ru"]
+    # but a short English chat line with "u" (у) stays English
+    assert _langs("contract signed after u arrive") == ["en"]
+
+
 TIED = "Darbs noliktavā Rīgā, alga laba.\n2024.\nРабота на складе в Риге, жильё есть."
 
 
