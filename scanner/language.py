@@ -21,9 +21,10 @@ Offsets here index the normalized text; the pipeline maps them to the original.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from .lemmas import latvian_written, word_forms
 
 # A sentence runs to a stop followed by whitespace, or to a line end. A stop inside a word
 # ("3.5", "g.)", "www.x.lv") belongs to the sentence: no text may fall between sentences.
@@ -241,42 +242,21 @@ _DICT_LV_SHARE = 0.3  # ... and at most this share Latvian ones
 _DICT_PLAIN_LV_SHARE = 0.6  # Latvian without diacritics: at least this share, more than English
 
 
-@lru_cache(maxsize=None)
-def _dictionary(lang: str):  # type: ignore[no-untyped-def]
-    """simplemma's word-form dictionary for `lang`, shared with its lemmatizer when possible."""
-    try:
-        from simplemma.lemmatizer import DEFAULT_DICTIONARY_FACTORY as factory
-    except ImportError:  # pragma: no cover - a simplemma without the shared factory
-        from simplemma.strategies.dictionaries import DefaultDictionaryFactory
-        factory = DefaultDictionaryFactory()
-    return factory.get_dictionary(lang)
-
-
-@lru_cache(maxsize=None)
-def _plain_latvian() -> frozenset[str]:
-    """Latvian word forms in lower case without diacritics ("ligumus" for "līgumus")."""
-    return frozenset(k.lower() if k.isascii() else _strip_accents(k.lower()) for k in _dictionary("lv"))
-
-
-def _strip_accents(word: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
-
-
 def _by_dictionary(words: list[str]) -> str | None:
     """ "en" or "lv" when the dictionaries say so clearly (see above), else None."""
     words = [w for w in words if len(w) > 1]
     if len(words) < _DICT_MIN_WORDS:
         return None
     n = len(words)
-    en_forms = _dictionary("en")
+    en_forms = word_forms("en")
     in_en = sum(en_forms.get(w) is not None for w in words)
     if in_en >= _DICT_EN_SHARE * n:
-        lv_forms = _dictionary("lv")
+        lv_forms = word_forms("lv")
         return "en" if sum(lv_forms.get(w) is not None for w in words) <= _DICT_LV_SHARE * n else None
     if not all(w.isascii() for w in words):  # a Latvian letter would have decided it already
         return None
-    plain = _plain_latvian()
-    in_lv = sum(w in plain for w in words)
+    lv_forms, typed_plain = word_forms("lv"), latvian_written()
+    in_lv = sum(w in lv_forms or w in typed_plain for w in words)
     return "lv" if in_lv >= _DICT_PLAIN_LV_SHARE * n and in_lv > in_en else None
 
 

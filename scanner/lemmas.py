@@ -243,6 +243,40 @@ def _uk_spellings(spellings: list[str]) -> list[str]:
 _LV_KEEP = re.compile(r"(?:nav|.*ties|(?:.*(?:um|šan|san|tāj|taj|iet)(?:s|a|u|i|e|as|es|am|em|us|iem|ai|ei|os|ā|ām|ās|ēm|ēs)?))$")
 
 
+@lru_cache(maxsize=None)
+def word_forms(lang: str):  # type: ignore[no-untyped-def]
+    """simplemma's word-form dictionary for `lang` (form -> lemma), shared with its lemmatizer."""
+    try:
+        from simplemma.lemmatizer import DEFAULT_DICTIONARY_FACTORY as factory
+    except ImportError:  # pragma: no cover - a simplemma without the shared factory
+        from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+        factory = DefaultDictionaryFactory()
+    return factory.get_dictionary(lang)
+
+
+@lru_cache(maxsize=None)
+def latvian_written() -> dict[str, str]:
+    """Latvian typed without diacritics: plain form -> written form ("palidzesu" ->
+    "palīdzēšu", "latviesu" -> "latviešu"), for plain forms that are not words of their
+    own; "" where written forms of different words share one plain form. Built once from
+    simplemma's dictionary (~107,000 forms, under a second)."""
+    forms = word_forms("lv")
+    out: dict[str, str] = {}
+    for form in forms:
+        written = form.lower()
+        if written.isascii():
+            continue
+        plain = strip_accents(written)
+        if plain in forms:
+            continue
+        seen = out.get(plain)
+        if seen is None:
+            out[plain] = written
+        elif seen and forms.get(seen) != forms.get(written):
+            out[plain] = ""
+    return out
+
+
 def _lemma_simplemma(word: str, lang: str) -> str:
     import simplemma
 
@@ -267,6 +301,12 @@ def _lemma_simplemma(word: str, lang: str) -> str:
         restored = simplemma.lemmatize(written, lang="lv")
         if restored != written:  # a known word: keep it, and its lemma
             word, lemma = written, restored
+    if lemma is None and word.isascii() and word not in word_forms("lv"):
+        # typed without diacritics ("palidzesu", "latviesu"): simplemma guesses a lemma for
+        # a form it does not know; the written form it does know gives the right one
+        written = latvian_written().get(word)
+        if written:
+            word, lemma = written, simplemma.lemmatize(written, lang="lv")
     if lemma is None:
         lemma = simplemma.lemmatize(word, lang="lv")
     # Negation ("netiek", "nevajag") and the debitive ("jāmaksā") are prefixes that
