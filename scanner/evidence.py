@@ -478,6 +478,8 @@ _CONTRACT = re.compile(
     r"|больничные,?\s+отпускные|лікарняні,?\s+відпускні|slimības\s+lapas,?\s+atvaļinājum\w*|sick\s+pay\s+and\s+holiday\s+pay"
     r"|(?:трудов|письменн|официальн)\w*\s+договор\w*|(?:трудов|письмов)\w*\s+договір|договір\s+(?:про|з)\s+роботу"
     r"|(?:trudov|pysmov|pismenn|ofitsialn)\w*\s+dogov\w*"
+    # "Офіційно, договір": official work with a contract, said as two words
+    r"|(?:официально|офіційно|oficiāli|oficiali),?\s+(?:договор|договір|līgums|ligums)\w*"
     r"|(?:written|employment|work|signed|fixed-term|permanent|official)\s+(?:employment\s+)?contract|contract of employment"
     r"|employment agreement|договір\s+підряду|договор\w*\s+подряда|uzņēmuma\s+l[iī]gum\w*|(?:service|freelance)\s+contract"
     # a contract named by the language it is written in is a written one

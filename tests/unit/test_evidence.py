@@ -186,6 +186,9 @@ def test_a_period_word_after_depending_on_is_not_the_pay_period() -> None:
     ("approx. DKK 155 per hour + holiday pay and pension", ["holiday pay and pension"]),
     ("Alga saskaņā ar koplīgumu", ["koplīgumu"]),
     ("Strādājam bez līguma", []),
+    ("Офіційно, договір, 7€/год брутто на картку.", ["Офіційно, договір"]),
+    ("Официально договор, оплата дважды в месяц", ["Официально договор"]),
+    ("Офіційно не оформлюємо, договору немає", []),
     # signed "on the spot" is no contract to read before leaving, but a later sentence's
     # "uz vietas" (on site: the housing) says nothing about the contract
     ("Darba līgumu parakstīsim uz vietas.", []),
