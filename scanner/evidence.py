@@ -418,6 +418,8 @@ def _shift_hours(m: re.Match[str]) -> float | None:
         return None
     start = _clock(m.group("a"), m.group("am"), m.group("ap"))
     end = 24.0 if m.group("mid") else _clock(m.group("b"), m.group("bm"), m.group("bp"))
+    if not m.group("ap") and not m.group("am") and (m.group("bp") or "")[:1] == "p" and start + 12 < end:
+        start += 12  # "2–5pm": the "pm" is the start's too (14:00 to 17:00, not 2:00 to 17:00)
     if end <= start:  # past midnight: "22:00–6:00", "7am to 1am"; "8:00–2:00" is a 12-hour clock misread
         if not (m.group("bp") or start >= 12):
             return None
