@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from scanner import scan_text
 from scanner.models import Advert
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_finding_points_at_the_original_text(scanner) -> None:
@@ -184,3 +187,17 @@ def test_a_red_flag_sentence_with_its_own_call_invitation_keeps_the_messenger_co
     assert "RF0903" in {f.rule for f in before.findings}
     assert "RF0903" in {f.rule for f in after.findings}
     assert after.score.value >= before.score.value
+
+
+
+def test_a_small_figure_inside_a_high_pay_offer_does_not_read_as_stated_terms(scanner) -> None:
+    # "4000 € (1000 € at once, the rest after the papers)": the 1000 € is part of the offer, not
+    # a plausible wage, so adding the sentence must not bring the stated-terms damping (found by
+    # a monotonicity sweep: this advert's score fell from 1.0 to 0.75)
+    lines = (ROOT / "corpora" / "extra18" / "ru.jsonl").read_text(encoding="utf-8").splitlines()
+    base = next(json.loads(line)["text"] for line in lines if '"ru-r31"' in line)  # a dev hostess advert
+    added = base + "\nSamaksa 4000 € (1000 € uzreiz, pārējo pēc papīriem) + ceļš un viesnīca apmaksāti."
+    before = scanner.scan(Advert(id="b", text=base, kind="job")).score
+    after = scanner.scan(Advert(id="a", text=added, kind="job")).score
+    assert not after.damped
+    assert after.value >= before.value
