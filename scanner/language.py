@@ -212,12 +212,12 @@ def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | 
         # Latin-script Russian/Ukrainian: the two share most short words, so they are
         # counted together against English and Latvian; the advert-wide vote
         # (_translit_vote) then picks between them. lingua would call them "other".
-        slav = sum(w in FUNCTION_WORDS["ru"] or w in FUNCTION_WORDS["uk"] for w in words)
+        slav = [w for w in words if w in FUNCTION_WORDS["ru"] or w in FUNCTION_WORDS["uk"]]
         other = max(scores["en"], scores["lv"])
         # One shared word of three letters or more ("vse", "eto") decides a short line, as one
         # word of a single language does above; "u", "i", "v" and "na" are English chat too.
-        if (slav >= 2 and slav > 2 * other) or (slav == 1 and other == 0 and len(words) <= 6 and any(
-                len(w) >= 3 and (w in FUNCTION_WORDS["ru"] or w in FUNCTION_WORDS["uk"]) for w in words)):
+        if ((len(slav) >= 2 and len(slav) > 2 * other)
+                or (len(slav) == 1 and other == 0 and len(words) <= 6 and len(slav[0]) >= 3)):
             pick = hint if hint in ("ru", "uk") else "ru" if scores["ru"] >= scores["uk"] else "uk"
             return Sentence(start, end, pick, 0.5, "words")
     if hint in langs:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from ..evidence import RawEvidence
-from ..models import Contact
+from ..language import split_sentences
+from ..models import Contact, Pay
 from ..normalize import NormText
 
 MESSENGER_KINDS = ("telegram", "whatsapp", "viber", "signal")
@@ -241,18 +242,15 @@ def missing_pay(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     return [(0, 0, "no plausible pay amount or range stated outside the lure")]
 
 
-_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|\n")
-
-
-def _beside_high_pay(text: str, pay, pays) -> bool:  # type: ignore[no-untyped-def]
-    """A pay figure in the same sentence as one over the high-pay line ("4000 € (1000 € at
-    once, the rest after the papers)") is part of that offer, not a plausible wage."""
-    for other in pays:
-        if other is not pay and other.monthly_eur >= PAY_HIGH_MONTHLY_EUR:
-            a, b = sorted((pay.start, other.start))
-            if not _SENTENCE_END.search(text, a, b):
-                return True
-    return False
+def _beside_high_pay(text: str, pays: tuple[Pay, ...]) -> set[int]:
+    """Starts of the pay figures in the same sentence as one over the high-pay line ("4000 €
+    (1000 € at once, the rest after the papers)"): part of that offer, not a plausible wage."""
+    highs = [p.start for p in pays if p.monthly_eur >= PAY_HIGH_MONTHLY_EUR]
+    if not highs:
+        return set()
+    spans = split_sentences(text)
+    offers = [(a, b) for a, b in spans if any(a <= at < b for at in highs)]
+    return {p.start for p in pays if any(a <= p.start < b for a, b in offers)}
 
 
 def _terms_stated(x: FeatureInput) -> tuple[bool, tuple[int, int] | None]:
@@ -261,8 +259,8 @@ def _terms_stated(x: FeatureInput) -> tuple[bool, tuple[int, int] | None]:
     text = x.norm.text
     ok = x.outside_lures
     registered = any(ok(a) and any(ch.isdigit() for ch in text[a:b]) for a, b in x.evidence.identity_spans)
-    paid = any(ok(p.start) and p.monthly_eur < PAY_HIGH_MONTHLY_EUR and not _beside_high_pay(text, p, x.evidence.pay)
-               for p in x.evidence.pay)
+    offer = _beside_high_pay(text, x.evidence.pay)
+    paid = any(ok(p.start) and p.monthly_eur < PAY_HIGH_MONTHLY_EUR and p.start not in offer for p in x.evidence.pay)
     contract = next(((a, b) for a, b in x.evidence.contract_spans if ok(a)), None) if paid else None
     return registered, contract
 
