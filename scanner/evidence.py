@@ -394,9 +394,11 @@ _SHIFT = re.compile(
     + _CLOCK.format(n="b") + r"|(?P<mid>midnight|pusnaktij|полуночи|півночі))(?![\d:])")
 # opening hours are not one person's working day
 _OPENING = re.compile(r"(?:open|opening|atvērt|atvert|открыт|відкрит|работаем|працюємо|darba laiks)\w*\W+(?:\w+\W+){0,3}$")
-# "7 days, 8am till close": a bare "7 days" between punctuation is the working week, unless
+# "7 days, 8am till close": a bare "7 days" between punctuation or before clock times is the working week, unless
 # it is a period ("within 7 days", "7 days' notice", "a 7 days trial")
-_SEVEN_DAYS = re.compile(r"(?<!\d)7\s?(?:days|dienas|дней|днів|dni)(?=\s?[,.;:!)]|\s*$|\s+(?:a|per|in a|of the|no)\s+(?:week|nedēļ|недел|тижд))"
+_SEVEN_DAYS = re.compile(r"(?<!\d)7\s?(?:days|dienas|дней|днів|dni)(?=\s?[,.;:!)]|\s*$|\s+(?:a|per|in a|of the|no)\s+(?:week|nedēļ|недел|тижд)"
+                         # or the working day's clock times: "7 days 8am till 8pm", "7 dienas 8:00-20:00"
+                         r"|\s+(?:from\s+|no\s+|с\s+|з\s+)?\d{1,2}(?::\d\d|\s?(?:am|pm|a\.m\.|p\.m\.)))"
                          # "all 7 days" is a whole week whatever follows it
                          r"|(?<=\ball )7\s?days|(?<=\bvisas )7\s?dienas|(?<=\bвсе )7\s?дней|(?<=\bвсі )7\s?днів")
 _NOT_A_WEEK = re.compile(r"(?:within|in|after|for|every|last|next|trial|notice|return|first|during|laikā|pēc|через|в течение|протягом|за|після)\W*$")
