@@ -35,8 +35,9 @@ from .tokens import ChunkTokenizer, KeyPhraseMatcher, Tokens
 # nothing a rule can see, because rule words go through this same tokenizer.
 # Emoji and pictographs count as punctuation too: messenger posts glue them to words
 # ("✅ЖИТЛО БЕЗКОШТОВНО", "❗Паспорт здаєте координатору"), and a word must stay a word.
+# "%" is cut off its number ("20%" is "20" "%") as rule terms write it: "% from every drink".
 _SYMBOLS = "\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff"
-_PUNCT = r"""[\("'«»„“”\[\]{}¿¡*•·–—\-€$£₽₴#№+~|/\\<>:;,.!?…=""" + _SYMBOLS + "]"
+_PUNCT = r"""[\("'«»„“”\[\]{}¿¡*•·–—\-€$£₽₴#№%+~|/\\<>:;,.!?…=""" + _SYMBOLS + "]"
 _PREFIX = re.compile(r"^" + _PUNCT)
 _SUFFIX = re.compile(_PUNCT + r"$")
 # Letters and digits stay together: "sro4no", "m0ney" and "3scort" are words in disguise.
