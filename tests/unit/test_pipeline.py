@@ -189,7 +189,6 @@ def test_a_red_flag_sentence_with_its_own_call_invitation_keeps_the_messenger_co
     assert after.score.value >= before.score.value
 
 
-
 def test_a_small_figure_inside_a_high_pay_offer_does_not_read_as_stated_terms(scanner) -> None:
     # "4000 € (1000 € at once, the rest after the papers)": the 1000 € is part of the offer, not
     # a plausible wage, so adding the sentence must not bring the stated-terms damping (found by
