@@ -38,6 +38,16 @@ from .tokens import ChunkTokenizer, KeyPhraseMatcher, Tokens
 # "%" is cut off its number ("20%" is "20" "%") as rule terms write it: "% from every drink".
 _SYMBOLS = "\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff"
 _PUNCT = r"""[\("'«»„“”\[\]{}¿¡*•·–—\-€$£₽₴#№%+~|/\\<>:;,.!?…=""" + _SYMBOLS + "]"
+# Purpose and cause connectives (lemma keys) open a new clause: a rule's lowering context on
+# the far side of one is about something else. "We keep your passport so nobody loses it":
+# the "nobody" is about losing it, not about keeping it. Raising contexts are not stopped,
+# nor are the global frames (context.yml), whose warning or advice spans whole passages.
+CLAUSE_BREAKS = frozenset({
+    "en:so", "en:becaus", "en:caus", "en:coz",  # so (that), because, 'cause
+    "lv:lai", "lv:jo",                           # lai (so that), jo (because)
+    "ru:ctob", "ru:ibo",                         # чтобы/чтоб, ибо
+    "uk:sob", "uk:bo",                           # щоб, бо
+})
 _PREFIX = re.compile(r"^" + _PUNCT)
 _SUFFIX = re.compile(_PUNCT + r"$")
 # Letters and digits stay together: "sro4no", "m0ney" and "3scort" are words in disguise.
@@ -223,7 +233,7 @@ class Matcher:
                     spans.append(span)
                 for slot in context_slots.get(label, ()):
                     by_slot[slot].append(span)
-        hits = self._combine(tokens, by_label, by_slot, token_sent, kind)
+        hits = self._combine(tokens, keys, by_label, by_slot, token_sent, kind)
         lures = [h for h in hits if h.weight >= PRESENT and not self.ruleset.categories[h.rule.category].context_only]
         # a sentence with a disguised contact is a lure sentence too: what it says (a call
         # invitation, a contract) cannot clear or soften the rest of the advert
@@ -253,7 +263,7 @@ class Matcher:
                 token_sent += [i] * (b - a)
         return keys, token_sent
 
-    def _combine(self, tokens: Tokens, by_label: dict[int, list[tuple[int, int]]],
+    def _combine(self, tokens: Tokens, keys: list[str], by_label: dict[int, list[tuple[int, int]]],
                  by_slot: dict[tuple[int, int], list[tuple[int, int]]], token_sent: list[int], kind: str) -> list[Hit]:
         out: list[Hit] = []
         for ref in self._complete_refs(by_label.keys()):
@@ -263,7 +273,7 @@ class Matcher:
             pattern = pref.pattern
             groups = [_spans(by_label, labels) for labels in self._group_labels[ref]]
             for start, end in _windows(groups, pattern.window, pattern.ordered, token_sent):
-                weight, why = self._context_weight(pref, start, end, by_slot, token_sent, groups)
+                weight, why = self._context_weight(pref, start, end, by_slot, token_sent, groups, keys)
                 if weight <= 0:
                     continue
                 a, b = tokens.span(start, end)
@@ -278,10 +288,12 @@ class Matcher:
 
     def _context_weight(self, pref: _PatternRef, start: int, end: int,
                         by_slot: dict[tuple[int, int], list[tuple[int, int]]],
-                        token_sent: list[int], groups: list[list[tuple[int, int]]]) -> tuple[float, str]:
+                        token_sent: list[int], groups: list[list[tuple[int, int]]],
+                        keys: list[str]) -> tuple[float, str]:
         """The hit's weight after the contexts near it. A context word that is part of the
         hit's own term is not context: terms meet as lemma keys, so the negation "не" is also
-        the "не" of "ничего не делая", and "kāzu" (wedding services) is also "kāzām"."""
+        the "не" of "ничего не делая", and "kāzu" (wedding services) is also "kāzām". A rule's
+        lowering context does not reach across a clause break (`CLAUSE_BREAKS`)."""
         weight = pref.pattern.weight if pref.pattern.weight is not None else pref.rule.weight
 
         own: list[tuple[int, int]] | None = None  # the hit's own term spans, found only if a context is near
@@ -292,6 +304,10 @@ class Matcher:
                 own = [h for hits in groups for h in hits if start <= h[0] and h[1] <= end]
             return not any(x <= a and b <= y for x, y in own)
 
+        def same_clause(a: int, b: int, factor: float) -> bool:
+            lo, hi = (b, start) if b <= start else (end, a)
+            return factor >= 1 or not any(keys[i] in CLAUSE_BREAKS for i in range(lo, hi))
+
         notes = []
         contexts = pref.rule.context_for(pref.lang)
         if contexts:
@@ -299,7 +315,8 @@ class Matcher:
             for ref, index in self._ctx_refs.get((pref.rule.id, pref.lang), ()):
                 ctx = contexts[index]
                 for a, b in by_slot.get((ref, 0), ()):
-                    if token_sent[a] == sent and _gap((a, b), (start, end)) <= ctx.window and around(a, b):
+                    if token_sent[a] == sent and _gap((a, b), (start, end)) <= ctx.window and around(a, b) \
+                            and same_clause(a, b, ctx.factor):
                         weight *= ctx.factor
                         notes.append(f"context ×{ctx.factor:g} ({ctx.terms[0]})")
                         break

@@ -44,6 +44,20 @@ def test_negation_stops_upfront_fee(scanner) -> None:
     assert "upfront_fee" not in {f.category for f in free.findings}
 
 
+def test_a_negation_does_not_reach_across_a_clause_break(scanner) -> None:
+    # The negation after "so"/"чтобы"/"щоб"/"lai" is about losing the passport, not keeping it.
+    cases = [("en", "The manager holds all passports so nobody loses them."),
+             ("ru", "Паспорт хранится у бригадира, чтобы никто его не потерял."),
+             ("uk", "Паспорт зберігається у бригадира, щоб ніхто його не загубив."),
+             ("lv", "Pasi glabās brigadieris, lai neviens to nepazaudē.")]
+    for lang, kept in cases:
+        result = scanner.scan(Advert(id=lang, text=kept, kind="job", lang=lang))
+        assert "RF0107" in {f.rule for f in result.findings}, kept
+    # the same negation words without the break still lower the hit
+    plain = scanner.scan(Advert(id="n", text="The manager holds all passports: nobody loses them.", kind="job", lang="en"))
+    assert "RF0107" not in {f.rule for f in plain.findings if f.weight > 0}
+
+
 def test_empty_and_whitespace_text(scanner) -> None:
     for text in ("", "   \n\t", "😀😀😀", "12345"):
         result = scanner.scan(Advert(id="e", text=text))
