@@ -373,6 +373,12 @@ _DAYS_A_WEEK = re.compile(
 _SHIFT_LENGTH = re.compile(
     rf"(?<!\d)(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?-?\s?(?:h|hours?|hrs?|hour|st\.?|stundu|часов\w*|часовы\w*|годин\w*)"
     r"\s?-?\s?(?:shifts?|maiņ\w*|main\w*|смен\w*|змін\w*)")
+# The same with the shift first ("shifts of 10–12 hours", "смены по 12 часов", "maiņas pa 12
+# stundām"): searched from a little before each number, since the shift word comes first.
+_SHIFT_OF = re.compile(
+    rf"(?:shifts?|смен[аыу]?|змін[аиу]?|maiņ[aā]s?|mainas)\s(?:of|по|pa)\s(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
+    r"(?:h\b|hours?|hrs?|час\w*|годин\w*|stund\w*|st\.?)")
+_SHIFT_OF_LEAD = 10  # characters before a number where "shifts of " may start
 # "6 днів по 10-12 годин", "6 days of 10 hours", "6 dienas pa 11 stundām": both figures at once
 _DAYS_BY_HOURS = re.compile(
     rf"(?<!\d)(?P<d>[1-7])\s?(?:дн\w*|days?|dien\w*)\s?(?:по|of|x|×|pa)\s?(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
@@ -454,6 +460,10 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
             if not _NOT_A_WEEK.search(text, max(0, m.start() - 12), m.start()):
                 out.append(WorkTime(None, 7.0, m.start(), m.end()))
         for m in _SHIFT_LENGTH.finditer(text, a, b):
+            top = int(m.group("b") or m.group("a"))
+            if 1 <= top <= 24:
+                shifts.append(WorkTime(float(top), None, m.start(), m.end()))
+        for m in _SHIFT_OF.finditer(text, max(0, a - _SHIFT_OF_LEAD), b):
             top = int(m.group("b") or m.group("a"))
             if 1 <= top <= 24:
                 shifts.append(WorkTime(float(top), None, m.start(), m.end()))
