@@ -74,12 +74,17 @@ _SKILLED = re.compile(r"(?<!\w)(?:c/e|c\+e|ce kat\w*|95\. kod\w*|95 kod\w*|code 
                       r"тахограф\w*|metinātāj\w*|metinataj\w*|welder\w*|сварщик\w*|зварювальник\w*|elektriķ\w*|"
                       r"electrician\w*|электрик\w*|електрик\w*|programmētāj\w*|programmer\w*|developer\w*|"
                       r"программист\w*|програміст\w*|inženier\w*|engineer\w*|инженер\w*|інженер\w*)")
+# Professions among them (software and engineering), whose ordinary pay is higher again: a
+# Berlin backend engineer's 88,000 EUR a year is no lure.
+_PROFESSION = re.compile(r"(?<!\w)(?:programmētāj\w*|programmer\w*|developer\w*|программист\w*|програміст\w*|"
+                         r"inženier\w*|engineer\w*|инженер\w*|інженер\w*)")
 
 
 def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     base = params.get("monthly_eur", PAY_HIGH_MONTHLY_EUR)
     factor = params.get("high_wage_factor", HIGH_WAGE_FACTOR)
     skilled: bool | None = None  # looked up only once a pay is over the unskilled threshold
+    profession = False
     out = []
     for p in x.evidence.pay:
         # a wage rate in those currencies; a lump sum with no period ("£4,000 + free holiday") is not
@@ -89,7 +94,10 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
             continue
         if skilled is None:
             skilled = x.said_clear_of_lures(_SKILLED)
-        if skilled:
+            profession = skilled and x.said_clear_of_lures(_PROFESSION)
+        if profession:
+            threshold *= params.get("profession_factor", params.get("skilled_factor", 1.0))
+        elif skilled:
             threshold *= params.get("skilled_factor", 1.0)
         if p.monthly_eur >= threshold:
             out.append((p.start, p.end, f"pay of about {p.monthly_eur:,.0f} EUR a month (threshold {threshold:,.0f})"))
