@@ -80,6 +80,10 @@ _PROFESSION = re.compile(r"(?<!\w)(?:programmētāj\w*|programmer\w*|developer\w
                          r"inženier\w*|engineer\w*|инженер\w*|інженер\w*)")
 
 
+# A profession's pay with no period named, at or above this many euros, is a yearly salary.
+_YEARLY_EUR = 20_000
+
+
 def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     base = params.get("monthly_eur", PAY_HIGH_MONTHLY_EUR)
     factor = params.get("high_wage_factor", HIGH_WAGE_FACTOR)
@@ -95,12 +99,15 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
         if skilled is None:
             skilled = x.said_clear_of_lures(_SKILLED)
             profession = skilled and x.said_clear_of_lures(_PROFESSION)
+        monthly = p.monthly_eur
         if profession:
             threshold *= params.get("profession_factor", params.get("skilled_factor", 1.0))
+            if p.period == "unknown" and monthly >= _YEARLY_EUR:
+                monthly /= 12  # "£68,000–£78,000 depending on experience": a profession's salary is yearly
         elif skilled:
             threshold *= params.get("skilled_factor", 1.0)
-        if p.monthly_eur >= threshold:
-            out.append((p.start, p.end, f"pay of about {p.monthly_eur:,.0f} EUR a month (threshold {threshold:,.0f})"))
+        if monthly >= threshold:
+            out.append((p.start, p.end, f"pay of about {monthly:,.0f} EUR a month (threshold {threshold:,.0f})"))
     return out
 
 
