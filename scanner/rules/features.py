@@ -80,7 +80,8 @@ _PROFESSION = re.compile(r"(?<!\w)(?:programmētāj\w*|programmer\w*|developer\w
                          r"inženier\w*|engineer\w*|инженер\w*|інженер\w*)")
 
 
-# A profession's pay with no period named, at or above this many euros, is a yearly salary.
+# A pay with no period named, at or above this many euros, is a yearly salary when it is a
+# range or a profession's pay; a single lump sum ("€20,000 for the wedding") stays as it is.
 _YEARLY_EUR = 20_000
 
 
@@ -100,10 +101,10 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
             skilled = x.said_clear_of_lures(_SKILLED)
             profession = skilled and x.said_clear_of_lures(_PROFESSION)
         monthly = p.monthly_eur
+        if p.period == "unknown" and monthly >= _YEARLY_EUR and (profession or p.amount_min < p.amount_max):
+            monthly /= 12  # "Salary £26,500–£28,000", "£68,000–£78,000 depending on experience": yearly
         if profession:
             threshold *= params.get("profession_factor", params.get("skilled_factor", 1.0))
-            if p.period == "unknown" and monthly >= _YEARLY_EUR:
-                monthly /= 12  # "£68,000–£78,000 depending on experience": a profession's salary is yearly
         elif skilled:
             threshold *= params.get("skilled_factor", 1.0)
         if monthly >= threshold:
