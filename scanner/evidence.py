@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import chain
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -459,11 +460,7 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
         for m in _SEVEN_DAYS.finditer(text, a, b):
             if not _NOT_A_WEEK.search(text, max(0, m.start() - 12), m.start()):
                 out.append(WorkTime(None, 7.0, m.start(), m.end()))
-        for m in _SHIFT_LENGTH.finditer(text, a, b):
-            top = int(m.group("b") or m.group("a"))
-            if 1 <= top <= 24:
-                shifts.append(WorkTime(float(top), None, m.start(), m.end()))
-        for m in _SHIFT_OF.finditer(text, max(0, a - _SHIFT_OF_LEAD), b):
+        for m in chain(_SHIFT_LENGTH.finditer(text, a, b), _SHIFT_OF.finditer(text, max(0, a - _SHIFT_OF_LEAD), b)):
             top = int(m.group("b") or m.group("a"))
             if 1 <= top <= 24:
                 shifts.append(WorkTime(float(top), None, m.start(), m.end()))

@@ -70,14 +70,14 @@ class FeatureInput:
 
 # Skilled work that is paid well: the threshold is for unskilled work ("unrealistically
 # high pay for unskilled work"), so a licensed trade, a C/E licence or a profession raises it.
+# Professions among them (software and engineering) have ordinary pay higher again: a Berlin
+# backend engineer's 88,000 EUR a year is no lure.
+_PROFESSIONS = (r"programmētāj\w*|programmer\w*|developer\w*|программист\w*|програміст\w*|"
+                r"inženier\w*|engineer\w*|инженер\w*|інженер\w*")
 _SKILLED = re.compile(r"(?<!\w)(?:c/e|c\+e|ce kat\w*|95\. kod\w*|95 kod\w*|code 95|код 95|tahogr\w*|tachogr\w*|"
                       r"тахограф\w*|metinātāj\w*|metinataj\w*|welder\w*|сварщик\w*|зварювальник\w*|elektriķ\w*|"
-                      r"electrician\w*|электрик\w*|електрик\w*|programmētāj\w*|programmer\w*|developer\w*|"
-                      r"программист\w*|програміст\w*|inženier\w*|engineer\w*|инженер\w*|інженер\w*)")
-# Professions among them (software and engineering), whose ordinary pay is higher again: a
-# Berlin backend engineer's 88,000 EUR a year is no lure.
-_PROFESSION = re.compile(r"(?<!\w)(?:programmētāj\w*|programmer\w*|developer\w*|программист\w*|програміст\w*|"
-                         r"inženier\w*|engineer\w*|инженер\w*|інженер\w*)")
+                      rf"electrician\w*|электрик\w*|електрик\w*|{_PROFESSIONS})")
+_PROFESSION = re.compile(rf"(?<!\w)(?:{_PROFESSIONS})")
 
 
 # A pay with no period named, at or above this many euros, is a yearly salary when it is a
