@@ -24,6 +24,18 @@ PAY_HIGH_MONTHLY_EUR = 3500.0
 # a groundworker's "£150–£180/day" is about 4,600 EUR a month and ordinary there.
 HIGH_WAGE_CURRENCIES = ("GBP", "NOK", "CHF", "DKK", "SEK", "ISK")
 HIGH_WAGE_FACTOR = 1.5
+# A salary stated by the year is how formal and professional adverts state pay (lures name
+# it by the hour, day, week or month): "€34,000–€42,000 a year" is an ordinary German wage.
+YEARLY_FACTOR = 1.5
+
+
+def pay_line(p: Pay, base: float = PAY_HIGH_MONTHLY_EUR, wage_factor: float = HIGH_WAGE_FACTOR,
+             yearly_factor: float = YEARLY_FACTOR) -> float:
+    """The monthly euros from which `p` is high pay for unskilled work: `base`, raised by
+    the larger of the high-wage factor (a wage rate in a high-wage currency) and the
+    yearly factor (a salary stated by the year)."""
+    wage = p.currency in HIGH_WAGE_CURRENCIES and p.period != "unknown"
+    return base * max(wage_factor if wage else 1.0, yearly_factor if p.period == "year" else 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +100,13 @@ _YEARLY_EUR = 20_000
 def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     base = params.get("monthly_eur", PAY_HIGH_MONTHLY_EUR)
     factor = params.get("high_wage_factor", HIGH_WAGE_FACTOR)
+    yearly = params.get("yearly_factor", YEARLY_FACTOR)
     skilled: bool | None = None  # looked up only once a pay is over the unskilled threshold
     profession = False
     out = []
     for p in x.evidence.pay:
-        # a wage rate in those currencies; a lump sum with no period ("£4,000 + free holiday") is not
-        wage = p.currency in HIGH_WAGE_CURRENCIES and p.period != "unknown"
-        threshold = base * factor if wage else base
+        # a lump sum with no period ("£4,000 + free holiday") is no wage rate
+        threshold = pay_line(p, base, factor, yearly)
         if p.monthly_eur < threshold:
             continue
         if skilled is None:
@@ -250,9 +262,15 @@ def missing_employer(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     return [(0, 0, "no employer name with a company form and no registration number")]
 
 
+def _plausible_line(p: Pay) -> float:
+    """Monthly euros from which a stated pay is no plausible wage range (a law-abiding
+    advert's pay); only a yearly salary raises the line here."""
+    return pay_line(p, wage_factor=1.0)
+
+
 def missing_pay(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     """A plausible pay figure outside the lure sentences; an unrealistic one is no pay range."""
-    stated = any(x.clean(p.start) and p.monthly_eur < PAY_HIGH_MONTHLY_EUR for p in x.evidence.pay)
+    stated = any(x.clean(p.start) and p.monthly_eur < _plausible_line(p) for p in x.evidence.pay)
     if x.kind != "job" or stated or x.fields.get("pay"):
         return []
     return [(0, 0, "no plausible pay amount or range stated outside the lure")]
@@ -261,7 +279,7 @@ def missing_pay(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
 def _beside_high_pay(text: str, pays: tuple[Pay, ...]) -> set[int]:
     """Starts of the pay figures in the same sentence as one over the high-pay line ("4000 €
     (1000 € at once, the rest after the papers)"): part of that offer, not a plausible wage."""
-    highs = [p.start for p in pays if p.monthly_eur >= PAY_HIGH_MONTHLY_EUR]
+    highs = [p.start for p in pays if p.monthly_eur >= _plausible_line(p)]
     if not highs:
         return set()
     spans = split_sentences(text)
@@ -276,7 +294,7 @@ def _terms_stated(x: FeatureInput) -> tuple[bool, tuple[int, int] | None]:
     ok = x.outside_lures
     registered = any(ok(a) and any(ch.isdigit() for ch in text[a:b]) for a, b in x.evidence.identity_spans)
     offer = _beside_high_pay(text, x.evidence.pay)
-    paid = any(ok(p.start) and p.monthly_eur < PAY_HIGH_MONTHLY_EUR and p.start not in offer for p in x.evidence.pay)
+    paid = any(ok(p.start) and p.monthly_eur < _plausible_line(p) and p.start not in offer for p in x.evidence.pay)
     contract = next(((a, b) for a, b in x.evidence.contract_spans if ok(a)), None) if paid else None
     return registered, contract
 
