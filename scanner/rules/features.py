@@ -88,7 +88,9 @@ _PROFESSIONS = (r"programmētāj\w*|programmer\w*|developer\w*|программ�
                 r"inženier\w*|engineer\w*|инженер\w*|інженер\w*")
 _SKILLED = re.compile(r"(?<!\w)(?:c/e|c\+e|ce kat\w*|95\. kod\w*|95 kod\w*|code 95|код 95|tahogr\w*|tachogr\w*|"
                       r"тахограф\w*|metinātāj\w*|metinataj\w*|welder\w*|сварщик\w*|зварювальник\w*|elektriķ\w*|"
-                      rf"electrician\w*|электрик\w*|електрик\w*|{_PROFESSIONS})")
+                      r"electrician\w*|электрик\w*|електрик\w*|"
+                      # nurses: a German clinic's 3,600-3,900 EUR gross is a nurse's ordinary tariff pay
+                      rf"nurses?(?!\w)|medmās\w*|medmas\w*|медс[её]ст\w*|медбрат\w*|{_PROFESSIONS})")
 _PROFESSION = re.compile(rf"(?<!\w)(?:{_PROFESSIONS})")
 
 
