@@ -377,7 +377,7 @@ _SHIFT_LENGTH = re.compile(
 # The same with the shift first ("shifts of 10–12 hours", "смены по 12 часов", "maiņas pa 12
 # stundām"): searched from a little before each number, since the shift word comes first.
 _SHIFT_OF = re.compile(
-    rf"(?:shifts?|смен[аыу]?|змін[аиу]?|maiņ[aā]s?|mainas)\s(?:of|по|pa)\s(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
+    rf"(?:shifts?|смен[аыу]?|змін[аиу]?|maiņ[aā]s?|mainas)\s(?:(?:of|по|pa)\s)?(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
     r"(?:h\b|hours?|hrs?|час\w*|годин\w*|stund\w*|st\.?)")
 _SHIFT_OF_LEAD = 10  # characters before a number where "shifts of " may start
 # "6 днів по 10-12 годин", "6 days of 10 hours", "6 dienas pa 11 stundām": both figures at once
@@ -410,6 +410,7 @@ _SEVEN_DAYS = re.compile(r"(?<!\d)7\s?(?:days|dienas|дней|днів|dni)(?=\s
                          r"|(?<=\ball )7\s?days|(?<=\bvisas )7\s?dienas|(?<=\bвсе )7\s?дней|(?<=\bвсі )7\s?днів")
 _NOT_A_WEEK = re.compile(r"(?:within|in|after|for|every|last|next|trial|notice|return|first|during|laikā|pēc|через|в течение|протягом|за|після)\W*$")
 _LONG_SHIFT = 14  # a 12-hour shift on a 2/2 rota is ordinary; 14 and more a day is not
+_DAY_SHIFT = 8  # shorter clock times are part-time hours, not a working day
 
 
 def _clock(hour: str, minutes: str | None, ampm: str | None) -> float:
@@ -466,8 +467,10 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
                 shifts.append(WorkTime(float(top), None, m.start(), m.end()))
         for m in _SHIFT.finditer(text, a, b):
             hours = _shift_hours(m)
-            if hours is not None and _LONG_SHIFT <= hours <= 20 and not _OPENING.search(text, max(0, m.start() - 40), m.start()):
-                out.append(WorkTime(hours, None, m.start(), m.end()))
+            if hours is None or not _DAY_SHIFT <= hours <= 20 or _OPENING.search(text, max(0, m.start() - 40), m.start()):
+                continue
+            # a 14-hour day is long by itself; a 10-hour one is long only beside a 6-day week
+            (out if hours >= _LONG_SHIFT else shifts).append(WorkTime(hours, None, m.start(), m.end()))
     if any(hint in text for hint in _NO_DAYS_OFF_HINTS):
         out += [WorkTime(None, 7.0, m.start(), m.end()) for m in _NO_DAYS_OFF.finditer(text)]
     if shifts and any(w.days is not None and w.days >= 5 for w in out):
