@@ -150,9 +150,14 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("Open 7:00–23:00 every day", [], []),
     ("Pay 10-12 EUR/h, 8:00–2:00 at weekends", [], []),
     ("Hand car wash, room upstairs. 7 days, 8am till close.", [], [7.0]),
-    # the working day's clock times right after "7 days" make it the working week
-    ("Car wash, £50 a day cash, 7 days 8am till 8pm.", [], [7.0]),
-    ("Darbs 7 dienas 8:00-20:00, dzīvošana uz vietas", [], [7.0]),
+    # the working day's clock times right after "7 days" make it the working week, and
+    # beside a week of five days or more a clock-time day of 8 hours or more counts too
+    ("Car wash, £50 a day cash, 7 days 8am till 8pm.", [12.0], [7.0]),
+    ("Darbs 7 dienas 8:00-20:00, dzīvošana uz vietas", [12.0], [7.0]),
+    ("Hours 7am till 7pm, 6 days a week.", [12.0], [6.0]),
+    ("Shop open 8am-8pm, 6 days a week.", [], [6.0]),  # opening hours are no working day
+    ("Office hours 9:00-17:00, Monday to Friday.", [], []),  # no week stated: a day alone is not counted
+    ("Work 6 days a week, shift 10-11 hours.", [11.0], [6.0]),
     ("Delivery in 7 days 10 parcels max", [], []),
     ("Walk in with your CV Tue–Thu 2–5pm", [], []),  # 14:00 to 17:00, not 2:00 to 17:00
     ("Refund within 7 days. Delivery in 7 days, guaranteed.", [], []),
