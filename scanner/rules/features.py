@@ -132,7 +132,9 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
 LEGAL_AGE_PROGRAMMES = ("au pair", "au-pair", "aupair", "solidarity corps", "solidaritātes korpus",
                         "корпус солидарности", "корпус солідарності", "work and travel", "work & travel",
                         # working-holiday visas have legal age windows (Canada's IEC: 18-35)
-                        "working holiday", "youth mobility", "international experience canada")
+                        "working holiday", "youth mobility", "international experience canada",
+                        # the US J-1 Summer Work Travel programme is for full-time students
+                        "j-1", "summer work travel", "summer work and travel")
 _LEGAL_AGE_PROGRAMME = re.compile("|".join(re.escape(name) for name in LEGAL_AGE_PROGRAMMES))
 
 
