@@ -206,7 +206,8 @@ def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | 
         scores = {lang: sum(map(FUNCTION_WORDS[lang].__contains__, words)) for lang in langs}
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
-    if (top >= 2 and top >= 2 * second) or (top == 1 and second == 0 and len(words) <= 6):
+    if (top >= 2 and top >= 2 * second) or (top == 1 and second == 0 and len(words) <= 6
+                                             and not _lone_english_word(best, words)):
         return Sentence(start, end, best, min(0.9, 0.5 + 0.1 * top), "words")
     if "ru" in scores and "en" in scores:
         # Latin-script Russian/Ukrainian: the two share most short words, so they are
@@ -227,6 +228,16 @@ def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | 
     cyrillic = langs == ("ru", "uk")
     return _by_lingua(s, start, end, hint, lingua_min_chars * (3 if cyrillic else 1),
                       default=best if top else "", cyrillic=cyrillic)
+
+
+def _lone_english_word(best: str, words: list[str]) -> bool:
+    """An English function word in a short line whose other words are no English at all
+    ("Izbrauksana jau so pirmdien, zvaniet": "so", and Latvian typed without diacritics)
+    does not make the line English; the line is left to the checks after it."""
+    if best != "en" or len(words) < 3:
+        return False
+    en_forms = word_forms("en")
+    return sum(en_forms.get(w) is not None for w in words if len(w) > 1) <= 1
 
 
 # English without function words ("delivery van drivers – cork depot, company van provided",

@@ -138,3 +138,10 @@ def test_a_line_of_only_phones_and_handles_takes_its_neighbours_language() -> No
     # once "other" (lingua's guess on digits and a messenger name), so the rules could not read it
     assert _langs("Darbs noliktavā Rīgā, alga laba.\n+371 65 336 406, viber +371 23 302 885.") == ["lv", "lv"]
     assert _langs("Work in a warehouse in Riga, good pay.\ncv: rossta@marven22.lv, tel.") == ["en", "en"]
+
+
+def test_one_english_function_word_does_not_make_a_latvian_line_english() -> None:
+    # "so" is English; the rest is Latvian typed without diacritics (blind extra278 lv-yv01)
+    assert _langs("Dzivoklis un cels no musu puses.\nIzbrauksana jau so pirmdien, zvaniet (Aivars).") == ["lv", "lv"]
+    # a short English line with one function word stays English
+    assert _langs("So nice to meet you.") == ["en"]
