@@ -114,6 +114,8 @@ def test_working_hours_are_not_ages() -> None:
     ("Havbris Fiskeri (org.nr. 918 443 207) is hiring", True),  # a Norwegian number in groups of three
     ("Hótel Skógafoss (kt. 540318-1290) is hiring", True),  # an Icelandic kennitala
     ("Agentura Práce Morava s.r.o. hledá", True),  # normalized to "sro."
+    ("Klinikum Oberfranken gGmbH recruits nurses", True),  # a German non-profit GmbH
+    ("Finbarr Care (CRO 612457) is recruiting", True),  # an Irish Companies Registration Office number
     ("Work as a cleaner, call me", False),
 ])
 def test_employer_identity(text: str, identified: bool) -> None:
