@@ -115,8 +115,10 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
             skilled = x.said_clear_of_lures(_SKILLED)
             profession = skilled and x.said_clear_of_lures(_PROFESSION)
         monthly = p.monthly_eur
-        if p.period == "unknown" and monthly >= _YEARLY_EUR and (profession or p.amount_min < p.amount_max):
-            monthly /= 12  # "Salary £26,500–£28,000", "£68,000–£78,000 depending on experience": yearly
+        if p.period == "unknown" and monthly >= _YEARLY_EUR and (skilled or p.amount_min < p.amount_max):
+            # "Salary £26,500–£28,000", "£68,000–£78,000 depending on experience", a nurse's
+            # "£31,049 rising to £37,796": yearly
+            monthly /= 12
         if profession:
             threshold *= params.get("profession_factor", params.get("skilled_factor", 1.0))
         elif skilled:
