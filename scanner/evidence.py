@@ -111,7 +111,7 @@ _REG_NUMBER = re.compile(
     r"(?:reģ|reg|registr\w*|reģistr\w*)\.?\s?(?:nr|№|no|numurs|number|kods)?\.?\s?:?\s?(?P<n1>[45]\d{10})"
     r"|(?P<n2>\b[45]000\d{7}\b|\b[45]010\d{7}\b|\b[45]020\d{7}\b)"
     r"|(?:инн|огрн|єдрпоу|едрпоу|іпн|рнокпп)\s?:?\s?(?P<n3>\d{8,13})"
-    r"|(?:company\s(?:no|number|reg\w*)|crn|cro|kvk|nip|regon|org\.?\s?nr|registration\s(?:no|number)|ičo|ico|krs|cvr|y-tunnus)\.?\s?:?\s?(?P<n4>[a-z]{0,2}\d{6,10}|\d{3}\s\d{3}\s\d{3}\b)"
+    r"|(?:company\s(?:no|number|reg\w*)|crn|cro|kvk|nip|regon|org\.?\s?(?:nr|no)|registration\s(?:no|number)|ičo|ico|krs|cvr|y-tunnus)\.?\s?:?\s?(?P<n4>[a-z]{0,2}\d{6,10}|\d{3}\s\d{3}\s\d{3}\b)"
     r"|(?:kt|kennitala)\.?\s?:?\s?(?P<n5>\d{6}-?\d{4})",  # an Icelandic company's kennitala
     )
 _SIX_DIGITS = re.compile(r"\d{6}|\d{3}\s\d{3}\s\d{3}")  # a Norwegian "org.nr. 918 443 207" is spaced
@@ -123,7 +123,7 @@ _LICENCE_NUMBER = re.compile(
     r"(?:nr|no|№|#|number|numurs|номер)\.?\s?:?\s?\d[\d/.-]*")
 _COMPANY_FORM = re.compile(  # the shared look-behind tested once: see _ANY_MESSENGER
     r"(?<!\w)(?:(?:sia|ik|biedrība|biedriba|ооо|оао|зао|фоп|ltd|llc|gmbh|ggmbh|b\.v\.|sp\.\s?z\s?o\.o\.|uab|oü|inc|"
-    r"plc|a/s|aps|oy|oyj|s\.r\.o\.|sro|kft|srl|s\.r\.l\.|sarl|bv|ehf)(?!\w)|(?:тов|ао|as|пп)\s?[\"«„“])"
+    r"plc|a/s|aps|oy|oyj|nhs trust|nhs foundation trust|s\.r\.o\.|sro|kft|srl|s\.r\.l\.|sarl|bv|ehf)(?!\w)|(?:тов|ао|as|пп)\s?[\"«„“])"
     # "Acme Limited" but not "limited places" or "limited time" (the look-behind comes after
     # the word, so that the scan skips every position that does not start with an "l")
     r"|limited(?<=\w\slimited)(?!\w)(?!\s+(?:places|time|offer|spots|number|availability|period|edition|seats|"

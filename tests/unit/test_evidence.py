@@ -116,6 +116,8 @@ def test_working_hours_are_not_ages() -> None:
     ("Agentura Práce Morava s.r.o. hledá", True),  # normalized to "sro."
     ("Klinikum Oberfranken gGmbH recruits nurses", True),  # a German non-profit GmbH
     ("Finbarr Care (CRO 612457) is recruiting", True),  # an Irish Companies Registration Office number
+    ("Northmoor Teaching Hospitals NHS Foundation Trust is recruiting", True),  # an English NHS trust
+    ("Fjordbua (org. no. 921 604 358) runs a café", True),  # a Norwegian number as "org. no."
     ("Work as a cleaner, call me", False),
 ])
 def test_employer_identity(text: str, identified: bool) -> None:
