@@ -180,6 +180,11 @@ class Matcher:
             if plain != term:
                 self._add_keys(self.term_keys(plain, lang), slot, once_per_ref)
         self._add_keys(self.term_keys(term, lang), slot, once_per_ref)
+        words = term.split()
+        if len(words) > 1 and all(w.isalpha() for w in words):
+            # "out-of-town drops", "cash-in-hand": a phrase is also found written as one
+            # hyphenated word, which the tokenizer cuts at each hyphen
+            self._add_keys(self.term_keys("-".join(words), lang), slot, once_per_ref)
 
     def _add_keys(self, keys: tuple[str, ...], slot: _Slot, once_per_ref: bool) -> None:
         if not keys:

@@ -34,3 +34,16 @@ def test_trigger_groups_find_exactly_the_patterns_with_every_group_hit(scanner, 
                 found.add(data.draw(st.sampled_from(sorted(labels))))
     found |= set(data.draw(st.lists(st.sampled_from(range(len(matcher._labels))), max_size=20)))
     assert matcher._complete_refs(dict.fromkeys(found).keys()) == _every_group_hit(matcher, found)
+
+
+def test_a_phrase_is_found_written_as_one_hyphenated_word(scanner) -> None:
+    from scanner.models import Advert
+
+    def found(text: str) -> set[tuple[str, str]]:
+        result = scanner.scan(Advert(id="h", text=text, kind="job", lang="en"))
+        return {(f.rule, f.text) for f in result.findings}
+
+    spaced = found("Runners wanted for out of town drops, a week at a time.")
+    hyphened = found("Runners wanted for out-of-town drops, a week at a time.")
+    assert ("RF0281", "out of town drops") in spaced
+    assert ("RF0281", "out-of-town drops") in hyphened
