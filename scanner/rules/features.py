@@ -94,6 +94,19 @@ _SKILLED = re.compile(r"(?<!\w)(?:c/e|c\+e|ce kat\w*|95\. kod\w*|95 kod\w*|code 
 _PROFESSION = re.compile(rf"(?<!\w)(?:{_PROFESSIONS})")
 
 
+# A stated working day of at most this many hours is part-time: a monthly, weekly or daily
+# pay is then compared as the full-time (8-hour) pay it stands for. Under one hour a day is
+# no job description ("1 hour a day on your phone" is itself a lure phrase, matched elsewhere).
+_PART_DAY_HOURS = 4.0
+_MIN_DAY_HOURS = 1.0
+_PART_DAY_REACH = 100  # characters between the pay and the stated hours
+# hours of free time or rest are no working day ("Free time: 2 hours a day")
+_OFF_DUTY = re.compile(r"(?<!\w)(?:free time|time off|rest|break|brīv\w* laik\w*|atpūt\w*|pārtraukum\w*|"
+                       r"свободн\w* врем\w*|отдых\w*|перерыв\w*|вільн\w* час\w*|відпочин\w*|перерв\w*)"
+                       r"[^.!?\n]{0,12}$", re.IGNORECASE)
+_SCALED_PERIODS = frozenset({"day", "week", "month"})
+
+
 # A pay with no period named, at or above this many euros, is a yearly salary when it is a
 # range or a profession's pay; a single lump sum ("€20,000 for the wedding") stays as it is.
 _YEARLY_EUR = 20_000
@@ -106,9 +119,22 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     skilled: bool | None = None  # looked up only once a pay is over the unskilled threshold
     profession = False
     out = []
+    part_day = params.get("part_day_hours", _PART_DAY_HOURS)
+    text = x.norm.text
+    days = [w for w in x.evidence.work_time if w.hours is not None
+            and not _OFF_DUTY.search(text, max(0, w.start - 30), w.start)]
     for p in x.evidence.pay:
+        # A day of a few hours next to the pay ("2-3 hours a day around the school runs.
+        # GUARANTEED £2,000 a month") makes it a full-time wage of over 6,000 EUR: such pay
+        # is compared as full-time pay. Hours further off are about something else (a
+        # course, free time), and a longer day stated anywhere is the real one.
+        near = [w.hours for w in days if abs(w.start - p.start) <= _PART_DAY_REACH]
+        day = max(near) if near and all((w.hours or 0.0) <= part_day for w in days) else None
+        scale = 8.0 / day if day is not None and _MIN_DAY_HOURS <= day else 1.0
         # a lump sum with no period ("£4,000 + free holiday") is no wage rate
         threshold = pay_line(p, base, factor, yearly)
+        if scale != 1.0 and p.period in _SCALED_PERIODS:
+            threshold /= scale
         if p.monthly_eur < threshold:
             continue
         if skilled is None:
@@ -124,7 +150,11 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
         elif skilled:
             threshold *= params.get("skilled_factor", 1.0)
         if monthly >= threshold:
-            out.append((p.start, p.end, f"pay of about {monthly:,.0f} EUR a month (threshold {threshold:,.0f})"))
+            if scale != 1.0 and p.period in _SCALED_PERIODS:
+                out.append((p.start, p.end, f"pay of about {monthly:,.0f} EUR a month for {day:g} hours a day "
+                                            f"(about {monthly * scale:,.0f} full-time; threshold {threshold * scale:,.0f})"))
+            else:
+                out.append((p.start, p.end, f"pay of about {monthly:,.0f} EUR a month (threshold {threshold:,.0f})"))
     return out
 
 
