@@ -90,7 +90,9 @@ _SKILLED = re.compile(r"(?<!\w)(?:c/e|c\+e|ce kat\w*|95\. kod\w*|95 kod\w*|code 
                       r"тахограф\w*|metinātāj\w*|metinataj\w*|welder\w*|сварщик\w*|зварювальник\w*|elektriķ\w*|"
                       r"electrician\w*|электрик\w*|електрик\w*|"
                       # nurses: a German clinic's 3,600-3,900 EUR gross is a nurse's ordinary tariff pay
-                      rf"nurses?(?!\w)|medmās\w*|medmas\w*|медс[её]ст\w*|медбрат\w*|{_PROFESSIONS})")
+                      rf"nurses?(?!\w)|medmās\w*|medmas\w*|медс[её]ст\w*|медбрат\w*|"
+                      # analysts: a compliance analyst's 3,200-4,300 EUR gross is ordinary pay
+                      rf"analyst\w*|analītiķ\w*|analitik\w*|аналитик\w*|аналітик\w*|{_PROFESSIONS})")
 _PROFESSION = re.compile(rf"(?<!\w)(?:{_PROFESSIONS})")
 
 
