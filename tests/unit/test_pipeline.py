@@ -105,6 +105,18 @@ def test_an_awareness_text_quoting_several_lures_is_not_flagged(scanner) -> None
     assert any("CX02" in f.reason for f in result.findings)
 
 
+def test_a_news_story_retelling_a_lure_is_not_flagged(scanner) -> None:
+    """A journalist's story quotes the lure in full (pay, free housing, passports taken,
+    deductions); its reporting phrases are an awareness frame like a warning's."""
+    text = ("Sergei (not his real name), 44, saw a post: tree planting in Sweden, 150 € a day, housing and travel "
+            "paid by the firm, leave in two days, contract given there. In Sweden the foreman took the passports on "
+            "the first evening, and the travel, food and rent were deducted from wages. Support workers we spoke to "
+            "say the pattern is familiar.")
+    result = scanner.scan(Advert(id="n", text=text, kind="job"))
+    assert not result.flagged
+    assert any("CX02" in f.reason for f in result.findings)
+
+
 def test_damped_categories_do_not_count_as_present(ruleset) -> None:
     from scanner.models import Finding
     from scanner.score import score_advert
