@@ -180,11 +180,6 @@ class Matcher:
             if plain != term:
                 self._add_keys(self.term_keys(plain, lang), slot, once_per_ref)
         self._add_keys(self.term_keys(term, lang), slot, once_per_ref)
-        words = term.split()
-        if len(words) > 1 and all(w.isalpha() for w in words):
-            # "out-of-town drops", "cash-in-hand": a phrase is also found written as one
-            # hyphenated word, which the tokenizer cuts at each hyphen
-            self._add_keys(self.term_keys("-".join(words), lang), slot, once_per_ref)
 
     def _add_keys(self, keys: tuple[str, ...], slot: _Slot, once_per_ref: bool) -> None:
         if not keys:
@@ -228,7 +223,7 @@ class Matcher:
         by_label: dict[int, list[tuple[int, int]]] = {}  # label -> its term's spans, in text order
         by_slot: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # contexts and frames
         context_slots = self._context_slots
-        for label, start, end in self.phrase_matcher(keys):
+        for label, start, end in self.phrase_matcher(keys, _joins(tokens) if "-" in text else frozenset()):
             if token_sent[start] == token_sent[end - 1]:
                 span = (start, end)
                 spans = by_label.get(label)
@@ -407,6 +402,14 @@ def _spans(by_label: dict[int, list[tuple[int, int]]], labels: frozenset[int]) -
     """The spans of a group's terms in text order (a span is one key sequence, so one label)."""
     found = [by_label[label] for label in labels if label in by_label]
     return found[0] if len(found) == 1 else sorted(span for spans in found for span in spans)
+
+
+def _joins(tokens: Tokens) -> set[int]:
+    """Indexes of hyphens inside a word ("out-of-town", "cash-in-hand"): the tokenizer cuts
+    such a word at each hyphen, and a rule phrase ("out of town drops") goes through them."""
+    starts, words = tokens.starts, tokens.words
+    return {k for k in range(1, len(words) - 1)
+            if words[k] == "-" and starts[k - 1] + len(words[k - 1]) == starts[k] and starts[k + 1] == starts[k] + 1}
 
 
 def _runs_on(rule: Rule, kind: str) -> bool:

@@ -20,7 +20,7 @@ end), without a `Doc` to fill first.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,8 +140,10 @@ class KeyPhraseMatcher:
             node = node.setdefault(key, {})
         node.setdefault(_END, []).append(label)
 
-    def __call__(self, keys: Sequence[str]) -> list[tuple[int, int, int]]:
-        """(label, start, end) of every match, by start and then by end."""
+    def __call__(self, keys: Sequence[str], joins: AbstractSet[int] = frozenset()) -> list[tuple[int, int, int]]:
+        """(label, start, end) of every match, by start and then by end. A token whose index
+        is in `joins` (a hyphen inside a word: "out-of-town") is passed over inside a match
+        when no term goes on with it, so a term's words also match hyphenated."""
         out: list[tuple[int, int, int]] = []
         root, n = self._root, len(keys)
         # most tokens start no term: find those that do in one comprehension, walk from them
@@ -154,7 +156,11 @@ class KeyPhraseMatcher:
                     out.extend((label, i, j) for label in labels)
                 if j == n:
                     break
-                node = node.get(keys[j])
+                step = node.get(keys[j])
+                if step is None and j in joins and j + 1 < n:
+                    j += 1
+                    step = node.get(keys[j])
+                node = step
                 j += 1
         return out
 
