@@ -307,7 +307,9 @@ _CUR_HINT = re.compile(r"€|\$|£|₽|₴|eur|eir|evr|евр|євр|эвр|usd|
 
 # Words after an amount that start something else than its period, and a clause break:
 # "1450–1800 € брутто, ночные часы доплачиваются" is a monthly wage, not an hourly one.
-_TAIL_STOP = re.compile(r"depend|atkarīb|atkarib|зависим|залежн|plus\b|\+|overtime|virsstund|сверхуроч|понаднормов|[,;]\s")
+# where a pay's own tail ends: "€2,600–3,200 net including daily allowances" is no daily pay
+_TAIL_STOP = re.compile(r"depend|atkarīb|atkarib|зависим|залежн|plus\b|\+|overtime|virsstund|сверхуроч|понаднормов|"
+                        r"includ|incl\.|ieskaitot|включая|включно|враховуючи|[,;]\s")
 
 
 def _pay_in(text: str, a: int, b: int) -> list[Pay]:
@@ -377,9 +379,12 @@ _SHIFT_LENGTH = re.compile(
 # The same with the shift first ("shifts of 10–12 hours", "смены по 12 часов", "maiņas pa 12
 # stundām"): searched from a little before each number, since the shift word comes first.
 _SHIFT_OF = re.compile(
-    rf"(?:shifts?|смен[аыу]?|змін[аиу]?|maiņ[aā]s?|mainas)\s(?:(?:of|по|pa)\s)?(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
+    rf"(?:shifts?|смен[аыу]?|змін[аиу]?|maiņ[aā]s?|mainas)\s"
+    # "shifts of 10-12 hours", "shifts are normally 11-12 hours", "смены обычно по 12 часов"
+    r"(?:(?:of|по|pa|are|is|last|usually|normally|often|typically|обычно|зазвичай|parasti)\s){0,2}"
+    rf"(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
     r"(?:h\b|hours?|hrs?|час\w*|годин\w*|stund\w*|st\.?)")
-_SHIFT_OF_LEAD = 10  # characters before a number where "shifts of " may start
+_SHIFT_OF_LEAD = 28  # characters before a number where "shifts are normally " may start
 # "6 днів по 10-12 годин", "6 days of 10 hours", "6 dienas pa 11 stundām": both figures at once
 _DAYS_BY_HOURS = re.compile(
     rf"(?<!\d)(?P<d>[1-7])\s?(?:дн\w*|days?|dien\w*)\s?(?:по|of|x|×|pa)\s?(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
@@ -409,6 +414,16 @@ _SEVEN_DAYS = re.compile(r"(?<!\d)7\s?(?:days|dienas|дней|днів|dni)(?=\s
                          # "all 7 days" is a whole week whatever follows it
                          r"|(?<=\ball )7\s?days|(?<=\bvisas )7\s?dienas|(?<=\bвсе )7\s?дней|(?<=\bвсі )7\s?днів")
 _NOT_A_WEEK = re.compile(r"(?:within|in|after|for|every|last|next|trial|notice|return|first|during|laikā|pēc|через|в течение|протягом|за|після)\W*$")
+# Days a week in words ("six or seven days a week", "septiņas dienas nedēļā"): the number
+# passes above look only just after digits.
+_DAY_WORDS = {"six": 6, "seven": 7, "sešas": 6, "sesas": 6, "septiņas": 7, "septinas": 7, "шесть": 6, "семь": 7,
+              "шість": 6, "сім": 7}
+_WORD_DAYS = re.compile(
+    r"(?<!\w)(?:(?:six|seven|sešas|sesas|septiņas|septinas|шесть|семь|шість|сім)\s(?:or|to|vai|līdz|lidz|или|до|або|чи)\s)?"
+    r"(?P<n>six|seven|sešas|sesas|septiņas|septinas|шесть|семь|шість|сім)\s(?:days|dienas|дней|днів)\s"
+    r"(?:(?:a|per|in a|each|every|в|на)\s)?(?:week|nedēļā|nedela|nedēļu|неделю|тиждень)", re.IGNORECASE)
+_DAY_WORD_HINTS = ("six", "seven", "Six", "Seven", "sešas", "sesas", "septiņ", "septin", "шесть", "семь", "Шесть", "Семь",
+                   "шість", "сім ", "Шість", "Сім ")
 _LONG_SHIFT = 14  # a 12-hour shift on a 2/2 rota is ordinary; 14 and more a day is not
 _DAY_SHIFT = 8  # shorter clock times are part-time hours, not a working day
 
@@ -471,6 +486,8 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
                 continue
             # a 14-hour day is long by itself; a 10-hour one is long only beside a 6-day week
             (out if hours >= _LONG_SHIFT else shifts).append(WorkTime(hours, None, m.start(), m.end()))
+    if any(hint in text for hint in _DAY_WORD_HINTS):
+        out += [WorkTime(None, float(_DAY_WORDS[m.group("n").lower()]), m.start(), m.end()) for m in _WORD_DAYS.finditer(text)]
     if any(hint in text for hint in _NO_DAYS_OFF_HINTS):
         out += [WorkTime(None, 7.0, m.start(), m.end()) for m in _NO_DAYS_OFF.finditer(text)]
     if shifts and any(w.days is not None and w.days >= 5 for w in out):

@@ -80,6 +80,8 @@ def test_messenger_handles_and_emails() -> None:
     # the period named first wins; "час" inside "тимчасовим" (temporary) is no hour
     ("кімнати від 70 €/міс. Особам з тимчасовим захистом", 70, 70, "EUR", "month"),
     ("500 € особам з тимчасовим захистом", 500, 500, "EUR", "unknown"),
+    # what a pay includes is no period: "daily allowances" do not make it a daily pay
+    ("Salary €2,600–3,200 net including daily allowances", 2600, 3200, "EUR", "unknown"),
 ])
 def test_pay(text: str, low: float, high: float, currency: str, period: str) -> None:
     [pay] = extract_pay(_n(text))
@@ -170,6 +172,13 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("Strādāsi visas 7 dienas, bet nopelnīsi divreiz vairāk", [], [7.0]),
     ("Работаешь все 7 дней но зарабатываешь вдвое", [], [7.0]),
     ("Тестовий період 7 днів потім договір", [], []),
+    # the shift word may stand a few words before its length
+    ("Shifts are normally 11–12 hours, 6 days a week.", [12.0], [6.0]),
+    # days a week in words
+    ("Shifts are normally 11–12 hours, six or seven days a week.", [12.0], [7.0]),
+    ("Strādājam sešas dienas nedēļā.", [], [6.0]),
+    ("Работаем семь дней в неделю.", [], [7.0]),
+    ("Seven days in Rome: a guided tour", [], []),
 ])
 def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
     found = extract_work_time(_n(text))
