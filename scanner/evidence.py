@@ -17,17 +17,17 @@ import phonenumbers
 
 from .models import AgeLimit, Contact, Pay
 
-NUMBER_WORDS = {  # en, lv, ru, uk, and ru/uk in Latin letters
+NUMBER_WORDS = {  # en, lv (also typed with digraphs: "seshi", "septinji"), ru, uk, and ru/uk in Latin letters
     "0": "zero nulle nulles ноль нуль нуля nol nul",
     "1": "one viens vienu один одна адин odin odyn",
     "2": "two divi два две дві dva dve dvi",
-    "3": "three tris trīs три tri try",
-    "4": "four cetri četri четыре чотири chetyre chotyry",
+    "3": "three tris trīs triis три tri try",
+    "4": "four cetri četri chetri cheetri четыре чотири chetyre chotyry",
     "5": "five pieci пять пʼять pyat pʼyat",
-    "6": "six sesi seši шесть шість shest shist",
-    "7": "seven septini septiņi семь сім sem sim",
-    "8": "eight astoni astoņi восемь вісім vosem visim",
-    "9": "nine devini deviņi девять девʼять devyat devʼyat",
+    "6": "six sesi seši seshi шесть шість shest shist",
+    "7": "seven septini septiņi septinji семь сім sem sim",
+    "8": "eight astoni astoņi astonji восемь вісім vosem visim",
+    "9": "nine devini deviņi devinji девять девʼять devyat devʼyat",
 }
 WORD_DIGIT = {w: d for d, words in NUMBER_WORDS.items() for w in words.split()}
 _ITEM = r"(?:\d|" + "|".join(sorted(map(re.escape, WORD_DIGIT), key=len, reverse=True)) + r")"

@@ -15,6 +15,8 @@ def _n(text: str) -> str:
     ("Zvani +371 26 123 456", "+37126123456", False),
     ("tel. 2 6 1 2 3 4 5 6", "+37126123456", True),
     ("divi seši viens divi 3 4 5 6", "+37126123456", True),
+    # Latvian typed with digraphs: "seshi" (seši), "septinji" (septiņi), "triis" (trīs), "astonji" (astoņi)
+    ("divi seshi, septinji nulle, triis viens, astonji pieci", "+37126703185", True),
     ("Тел 2~6~1~2~3~4~5~6", "+37126123456", True),
     ("звони: два шесть 1 2 3 4 5 6", "+37126123456", True),
     ("+380 (67) 123-45-67", "+380671234567", False),
