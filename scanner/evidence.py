@@ -31,7 +31,7 @@ NUMBER_WORDS = {  # en, lv (also typed with digraphs: "seshi", "septinji"), ru, 
 }
 WORD_DIGIT = {w: d for d, words in NUMBER_WORDS.items() for w in words.split()}
 _ITEM = r"(?:\d|" + "|".join(sorted(map(re.escape, WORD_DIGIT), key=len, reverse=True)) + r")"
-_SEP = r"[ \t\u00a0\u2000-\u200a\u202f\-.()/~*_|·•,:+#=]{0,4}"  # not a line break: the next line is another thing
+_SEP = r"[ \t\u00a0\u2000-\u200a\u202f\-\u2013\u2014.()/~*_|·•,:+#=]{0,4}"  # not a line break: the next line is another thing
 _PHONE_RUN = re.compile(rf"(?<![\w\d])(?:\+|00)?{_ITEM}(?:{_SEP}{_ITEM}){{7,15}}(?![\w\d])")
 _PHONE_RUN_DIGITS = re.compile(rf"(?<![\w\d])(?:\+|00)?\d(?:{_SEP}\d){{7,15}}(?![\w\d])")
 _WORDS = re.compile(r"[^\W\d_][^\W\d_'’]*")

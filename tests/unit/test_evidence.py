@@ -17,6 +17,8 @@ def _n(text: str) -> str:
     ("divi seši viens divi 3 4 5 6", "+37126123456", True),
     # Latvian typed with digraphs: "seshi" (seši), "septinji" (septiņi), "triis" (trīs), "astonji" (astoņi)
     ("divi seshi, septinji nulle, triis viens, astonji pieci", "+37126703185", True),
+    # groups split by en dashes: "2 six 4 1 – 8 0 3 – five"
+    ("call 2 six 4 1 – 8 0 3 – five", "+37126418035", True),
     ("Тел 2~6~1~2~3~4~5~6", "+37126123456", True),
     ("звони: два шесть 1 2 3 4 5 6", "+37126123456", True),
     ("+380 (67) 123-45-67", "+380671234567", False),
