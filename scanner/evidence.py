@@ -418,9 +418,10 @@ _NOT_A_WEEK = re.compile(r"(?:within|in|after|for|every|last|next|trial|notice|r
 # passes above look only just after digits.
 _DAY_WORDS = {"six": 6, "seven": 7, "sešas": 6, "sesas": 6, "septiņas": 7, "septinas": 7, "шесть": 6, "семь": 7,
               "шість": 6, "сім": 7}
+_DAY_WORD = "|".join(_DAY_WORDS)
 _WORD_DAYS = re.compile(
-    r"(?<!\w)(?:(?:six|seven|sešas|sesas|septiņas|septinas|шесть|семь|шість|сім)\s(?:or|to|vai|līdz|lidz|или|до|або|чи)\s)?"
-    r"(?P<n>six|seven|sešas|sesas|septiņas|septinas|шесть|семь|шість|сім)\s(?:days|dienas|дней|днів)\s"
+    rf"(?<!\w)(?:(?:{_DAY_WORD})\s(?:or|to|vai|līdz|lidz|или|до|або|чи)\s)?"
+    rf"(?P<n>{_DAY_WORD})\s(?:days|dienas|дней|днів)\s"
     r"(?:(?:a|per|in a|each|every|в|на)\s)?(?:week|nedēļā|nedela|nedēļu|неделю|тиждень)", re.IGNORECASE)
 _DAY_WORD_HINTS = ("six", "seven", "Six", "Seven", "sešas", "sesas", "septiņ", "septin", "шесть", "семь", "Шесть", "Семь",
                    "шість", "сім ", "Шість", "Сім ")

@@ -121,22 +121,22 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     skilled: bool | None = None  # looked up only once a pay is over the unskilled threshold
     profession = False
     out = []
-    part_day = params.get("part_day_hours", _PART_DAY_HOURS)
+    # A day of a few hours next to the pay ("2-3 hours a day around the school runs.
+    # GUARANTEED £2,000 a month") makes it a full-time wage of over 6,000 EUR: such pay is
+    # compared as full-time pay. Hours further off are about something else (a course, free
+    # time), and a longer day stated anywhere is the real one.
     text = x.norm.text
-    days = [w for w in x.evidence.work_time if w.hours is not None
-            and not _OFF_DUTY.search(text, max(0, w.start - 30), w.start)]
+    days = [(w.start, w.hours) for w in x.evidence.work_time
+            if w.hours is not None and not _OFF_DUTY.search(text, max(0, w.start - 30), w.start)]
+    part_day = params.get("part_day_hours", _PART_DAY_HOURS)
+    part_time = bool(days) and all(hours <= part_day for _, hours in days)
     for p in x.evidence.pay:
-        # A day of a few hours next to the pay ("2-3 hours a day around the school runs.
-        # GUARANTEED £2,000 a month") makes it a full-time wage of over 6,000 EUR: such pay
-        # is compared as full-time pay. Hours further off are about something else (a
-        # course, free time), and a longer day stated anywhere is the real one.
-        near = [w.hours for w in days if abs(w.start - p.start) <= _PART_DAY_REACH]
-        day = max(near) if near and all((w.hours or 0.0) <= part_day for w in days) else None
-        scale = 8.0 / day if day is not None and _MIN_DAY_HOURS <= day else 1.0
+        day = None
+        if part_time and p.period in _SCALED_PERIODS:
+            day = max((hours for at, hours in days if abs(at - p.start) <= _PART_DAY_REACH), default=None)
+        scale = 8.0 / day if day is not None and day >= _MIN_DAY_HOURS else 1.0
         # a lump sum with no period ("£4,000 + free holiday") is no wage rate
-        threshold = pay_line(p, base, factor, yearly)
-        if scale != 1.0 and p.period in _SCALED_PERIODS:
-            threshold /= scale
+        threshold = pay_line(p, base, factor, yearly) / scale
         if p.monthly_eur < threshold:
             continue
         if skilled is None:
@@ -152,7 +152,7 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
         elif skilled:
             threshold *= params.get("skilled_factor", 1.0)
         if monthly >= threshold:
-            if scale != 1.0 and p.period in _SCALED_PERIODS:
+            if scale != 1.0:
                 out.append((p.start, p.end, f"pay of about {monthly:,.0f} EUR a month for {day:g} hours a day "
                                             f"(about {monthly * scale:,.0f} full-time; threshold {threshold * scale:,.0f})"))
             else:
