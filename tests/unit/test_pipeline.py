@@ -117,6 +117,17 @@ def test_a_news_story_retelling_a_lure_is_not_flagged(scanner) -> None:
     assert any("CX02" in f.reason for f in result.findings)
 
 
+def test_an_ngo_post_about_sham_marriage_offers_is_not_flagged(scanner) -> None:
+    """An NGO's post that quotes paid-marriage messages and gives its helpline: the
+    quotes are lures, the frame around them is a warning."""
+    text = ("Someone offered you 3,000 EUR to 'just sign papers' and marry a stranger? Read this first. We keep "
+            "seeing messages like 'marriage for papers, 3,000 EUR, flight paid', 'we'll keep your passport safe "
+            "during the trip'. If you or a friend got such an offer, call our free, confidential line.")
+    result = scanner.scan(Advert(id="m", text=text, kind="dating"))
+    assert not result.flagged
+    assert any("CX02" in f.reason for f in result.findings)
+
+
 def test_damped_categories_do_not_count_as_present(ruleset) -> None:
     from scanner.models import Finding
     from scanner.score import score_advert
