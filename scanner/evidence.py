@@ -332,11 +332,37 @@ def _pay_in(text: str, a: int, b: int) -> list[Pay]:
         if lo <= 0 or lo > 10_000_000:
             continue
         tail = _TAIL_STOP.split(m.group("tail") or "", maxsplit=1)[0]  # "up to 4,000 EUR depending on hours"
+        start = m.start("pre") if m.group("pre") else m.start("a")
         period = _period(tail[:22])
+        if period == "unknown":  # "hourly rate €14–16", "stundas likme 16–19 €": the period came first
+            period = _lead_period(text, start)
         end = m.end("cur2") if m.group("cur2") else m.end("b") if m.group("b") else m.end("a")
-        out.append(Pay(min(lo, hi), max(lo, hi), currency, period, m.start("pre") if m.group("pre") else m.start("a"), end))
+        out.append(Pay(min(lo, hi), max(lo, hi), currency, period, start, end))
         pos = max(pos, end)
     return out
+
+
+# A rate named just before its amount ("hourly rate: from €14", "rate per hour 14 eur",
+# "stundas likme 16 €", "погодинна ставка 14 євро", "месячная зарплата 900 €"): the rate word,
+# then at most a word for rate or pay, then the amount. Not "monthly bonus €200".
+_LEAD_PERIOD = re.compile(
+    r"(?<![^\W\d_])(?:(?P<w>hourly|per hour|an hour|daily|per day|weekly|per week|monthly|per month|yearly|annual|per year"
+    r"|почасов\w*|погодинн\w*|за час|за годину|дневн\w*|денн\w*|недельн\w*|тижнев\w*|месячн\w*|місячн\w*|годов\w*|річн\w*)"
+    r"\s(?:(?:rate|wage|pay|salary|ставка|оплата|зарплата|заработная плата|заробітна плата)\s?)?"
+    # a Latvian period word must name the rate too: "3 dienas 100 €" is a course's price
+    r"|(?P<lv>stundas|stundu|dienas|nedēļas|nedelas|mēneša|meneša|menesa)\s(?:likme|alga|samaksa|apmaksa)\s?)"
+    r"(?:is\s|:\s?|[–—-]\s?)?(?:(?:from|no|от|від)\s)?$")
+_LEAD_WORDS = {"дневн": "day", "денн": "day", "недельн": "week", "тижнев": "week", "месячн": "month", "місячн": "month",
+               "годов": "year", "річн": "year", "annual": "year", "yearly": "year"}
+
+
+def _lead_period(text: str, start: int) -> str:
+    """The period of a rate named just before the amount that starts at `start`."""
+    m = _LEAD_PERIOD.search(text, max(0, start - 40), start)
+    if m is None:
+        return "unknown"
+    word = m.group("w") or m.group("lv")
+    return next((p for stem, p in _LEAD_WORDS.items() if word.startswith(stem)), None) or _period(word)
 
 
 def _period(tail: str) -> str:

@@ -86,6 +86,15 @@ def test_messenger_handles_and_emails() -> None:
     ("500 € особам з тимчасовим захистом", 500, 500, "EUR", "unknown"),
     # what a pay includes is no period: "daily allowances" do not make it a daily pay
     ("Salary €2,600–3,200 net including daily allowances", 2600, 3200, "EUR", "unknown"),
+    # a rate named before its amount
+    ("hourly rate €14–16 gross", 14, 16, "EUR", "hour"),
+    ("stundas likme 16–19 € bruto", 16, 19, "EUR", "hour"),
+    ("Погодинна ставка 14–16 євро, працюємо 50 годин на тиждень", 14, 16, "EUR", "hour"),
+    ("месячная зарплата: от 900 €", 900, 900, "EUR", "month"),
+    ("Rate per hour 14 EUR", 14, 14, "EUR", "hour"),
+    # not a bonus named by its period, and not a Latvian period word without a rate word
+    ("monthly bonus €200", 200, 200, "EUR", "unknown"),
+    ("kurss 5 dienas 900 €", 900, 900, "EUR", "unknown"),
 ])
 def test_pay(text: str, low: float, high: float, currency: str, period: str) -> None:
     [pay] = extract_pay(_n(text))
