@@ -60,6 +60,8 @@ _EMAIL = re.compile(
     rf"[a-z0-9._%+-]+\s?(?:@|\(at\)|\[at\]|\{{at\}}|\sсобака\s)\s?[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,12}}\b"
     rf"|[a-z0-9._%+-]+\sat\s[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*\s(?:dot|точка|punkts)\s[a-z]{{2,6}}\b")
 _PLATFORM_AT = re.compile(r"(?:instagram|insta|ig|telegram|tg|tiktok|facebook|fb|viber|whatsapp|signal|twitter|dm|pm|dms)\s@")
+# A word and a space before "@" is no local part written to evade filters: "from @firm.co.uk"
+_DOMAIN_MENTION = re.compile(r"(?:from|via|to|on|by|at|us|only|email|e-mail|mail|write|contact)\s@")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
 
 _AMOUNT = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
@@ -247,6 +249,8 @@ def extract_contacts(text: str) -> list[Contact]:
     for m in emails:
         raw = m.group()
         if _PLATFORM_AT.match(raw):  # "Instagram @name.studio.riga" is a handle, not an e-mail
+            continue
+        if _DOMAIN_MENTION.match(raw):  # "staff only email from @firm.co.uk" names a domain, no address
             continue
         value = re.sub(r"\s*(?:\(at\)|\[at\]|\{at\}| at | собака )\s*", "@", raw)
         value = re.sub(r"\s*(?:\(dot\)|\[dot\]| dot | точка | punkts )\s*", ".", value).replace(" ", "").lower()

@@ -60,6 +60,15 @@ def test_whatsapp_written_as_wa_before_a_number() -> None:
     assert not [c for c in extract_contacts("washington, wa state") if c.kind == "whatsapp"]
 
 
+def test_a_domain_named_after_a_word_is_no_obfuscated_email() -> None:
+    """"our staff only email from @firm.co.uk" names the firm's domain; "info @ firm.lv"
+    is an address with spaces, written to dodge filters."""
+    emails = [c for c in extract_contacts(_n("Our staff only email from @meridianethical.co.uk.")) if c.kind == "email"]
+    assert emails == []
+    [email] = [c for c in extract_contacts(_n("Write to info @ firm.lv")) if c.kind == "email"]
+    assert (email.value, email.obfuscated) == ("info@firm.lv", True)
+
+
 def test_messenger_handles_and_emails() -> None:
     found = {(c.kind, c.value) for c in extract_contacts(_n(
         "Пишите @Rabota_EU в телеграм, t.me/jobs_eu, wa.me/37126123456, job (at) gmail (dot) com"))}
