@@ -128,6 +128,17 @@ def test_an_ngo_post_about_sham_marriage_offers_is_not_flagged(scanner) -> None:
     assert any("CX02" in f.reason for f in result.findings)
 
 
+def test_a_lure_that_mentions_the_police_is_no_awareness_text(scanner) -> None:
+    """"Якщо тебе зупинила поліція" (if the police stop you) is a courier's risk, not the
+    advice "зупиніться" (stop and check) of a warning; "будь уважним" is a boss's order."""
+    text = ("Кур'єр, 1000 € на тиждень. Забираєш пакунки й розкладаєш їх по районах за інструкцією куратора, "
+            "фотографуєш точку з координатами. Якщо пакунок загубився або тебе зупинила поліція – вартість "
+            "покриваєш сам, тому будь уважним. Що всередині пакунків – не твоя справа, менше знаєш – краще спиш.")
+    result = scanner.scan(Advert(id="c", text=text, kind="job"))
+    assert result.flagged
+    assert not any("CX02" in f.reason for f in result.findings)
+
+
 def test_damped_categories_do_not_count_as_present(ruleset) -> None:
     from scanner.models import Finding
     from scanner.score import score_advert
