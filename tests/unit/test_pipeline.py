@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from scanner import scan_text
 from scanner.models import Advert
 
@@ -96,34 +98,27 @@ def test_forced_begging_is_its_own_form(scanner) -> None:
     assert result.flagged and result.score.form == "begging_crime"
 
 
-def test_an_awareness_text_quoting_several_lures_is_not_flagged(scanner) -> None:
-    text = ("Памятка: как распознать опасную вакансию. Насторожиться стоит, если вам пишут: «дорогу оплатим, потом "
+_AWARENESS_TEXTS = [
+    # a warning that quotes several lures and says where to report them
+    ("job", "Памятка: как распознать опасную вакансию. Насторожиться стоит, если вам пишут: «дорогу оплатим, потом "
             "рассчитаешься», «паспорт на время оформления оставишь у бригадира», «за бронь места — небольшой взнос». "
-            "Настоящий работодатель называет фирму и даёт договор до выезда. Сообщите в полицию по 112.")
-    result = scanner.scan(Advert(id="w", text=text, kind="job"))
-    assert not result.flagged
-    assert any("CX02" in f.reason for f in result.findings)
-
-
-def test_a_news_story_retelling_a_lure_is_not_flagged(scanner) -> None:
-    """A journalist's story quotes the lure in full (pay, free housing, passports taken,
-    deductions); its reporting phrases are an awareness frame like a warning's."""
-    text = ("Sergei (not his real name), 44, saw a post: tree planting in Sweden, 150 € a day, housing and travel "
+            "Настоящий работодатель называет фирму и даёт договор до выезда. Сообщите в полицию по 112."),
+    # a journalist's story quotes the lure in full (pay, free housing, passports taken, deductions);
+    # its reporting phrases are an awareness frame like a warning's
+    ("job", "Sergei (not his real name), 44, saw a post: tree planting in Sweden, 150 € a day, housing and travel "
             "paid by the firm, leave in two days, contract given there. In Sweden the foreman took the passports on "
             "the first evening, and the travel, food and rent were deducted from wages. Support workers we spoke to "
-            "say the pattern is familiar.")
-    result = scanner.scan(Advert(id="n", text=text, kind="job"))
-    assert not result.flagged
-    assert any("CX02" in f.reason for f in result.findings)
+            "say the pattern is familiar."),
+    # an NGO's post that quotes paid-marriage messages and gives its helpline
+    ("dating", "Someone offered you 3,000 EUR to 'just sign papers' and marry a stranger? Read this first. We keep "
+               "seeing messages like 'marriage for papers, 3,000 EUR, flight paid', 'we'll keep your passport safe "
+               "during the trip'. If you or a friend got such an offer, call our free, confidential line."),
+]
 
 
-def test_an_ngo_post_about_sham_marriage_offers_is_not_flagged(scanner) -> None:
-    """An NGO's post that quotes paid-marriage messages and gives its helpline: the
-    quotes are lures, the frame around them is a warning."""
-    text = ("Someone offered you 3,000 EUR to 'just sign papers' and marry a stranger? Read this first. We keep "
-            "seeing messages like 'marriage for papers, 3,000 EUR, flight paid', 'we'll keep your passport safe "
-            "during the trip'. If you or a friend got such an offer, call our free, confidential line.")
-    result = scanner.scan(Advert(id="m", text=text, kind="dating"))
+@pytest.mark.parametrize("kind, text", _AWARENESS_TEXTS)
+def test_an_awareness_text_quoting_lures_is_not_flagged(scanner, kind: str, text: str) -> None:
+    result = scanner.scan(Advert(id="w", text=text, kind=kind))  # type: ignore[arg-type]
     assert not result.flagged
     assert any("CX02" in f.reason for f in result.findings)
 
