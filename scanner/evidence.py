@@ -452,9 +452,7 @@ _DAY_WORD = "|".join(_DAY_WORDS)
 _WORD_DAYS = re.compile(
     rf"(?<!\w)(?:(?:{_DAY_WORD})\s(?:or|to|vai|līdz|lidz|или|до|або|чи)\s)?"
     rf"(?P<n>{_DAY_WORD})\s(?:days|dienas|дней|днів)\s"
-    r"(?:(?:a|per|in a|each|every|в|на)\s)?(?:week|nedēļā|nedela|nedēļu|неделю|тиждень)", re.IGNORECASE)
-_DAY_WORD_HINTS = ("six", "seven", "Six", "Seven", "sešas", "sesas", "septiņ", "septin", "шесть", "семь", "Шесть", "Семь",
-                   "шість", "сім ", "Шість", "Сім ")
+    r"(?:(?:a|per|in a|each|every|в|на)\s)?(?:week|nedēļā|nedela|nedēļu|неделю|тиждень)")
 _LONG_SHIFT = 14  # a 12-hour shift on a 2/2 rota is ordinary; 14 and more a day is not
 _DAY_SHIFT = 8  # shorter clock times are part-time hours, not a working day
 
@@ -517,8 +515,8 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
                 continue
             # a 14-hour day is long by itself; a 10-hour one is long only beside a 6-day week
             (out if hours >= _LONG_SHIFT else shifts).append(WorkTime(hours, None, m.start(), m.end()))
-    if any(hint in text for hint in _DAY_WORD_HINTS):
-        out += [WorkTime(None, float(_DAY_WORDS[m.group("n").lower()]), m.start(), m.end()) for m in _WORD_DAYS.finditer(text)]
+    if any(word in text for word in _DAY_WORDS):  # the text is lower-case (normalized)
+        out += [WorkTime(None, float(_DAY_WORDS[m.group("n")]), m.start(), m.end()) for m in _WORD_DAYS.finditer(text)]
     if any(hint in text for hint in _NO_DAYS_OFF_HINTS):
         out += [WorkTime(None, 7.0, m.start(), m.end()) for m in _NO_DAYS_OFF.finditer(text)]
     if shifts and any(w.days is not None and w.days >= 5 for w in out):
