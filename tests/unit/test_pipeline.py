@@ -113,6 +113,10 @@ _AWARENESS_TEXTS = [
     ("dating", "Someone offered you 3,000 EUR to 'just sign papers' and marry a stranger? Read this first. We keep "
                "seeing messages like 'marriage for papers, 3,000 EUR, flight paid', 'we'll keep your passport safe "
                "during the trip'. If you or a friend got such an offer, call our free, confidential line."),
+    # a group's moderators quote a courier lure and a deposit lure and say what happens after
+    ("job", "Mods here again: people keep writing to members with 'quick money, drop off small parcels, cash "
+            "the same evening, no questions' and 'rate hotels, 250€/day, just a 40 USDT deposit'. Couriers end "
+            "up in jail and deposits never come back. Forward such DMs to the group admin."),
 ]
 
 
