@@ -407,9 +407,11 @@ _SHIFT_LENGTH = re.compile(
     rf"(?<!\d)(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?-?\s?(?:h|hours?|hrs?|hour|st\.?|stundu|часов\w*|часовы\w*|годин\w*)"
     r"\s?-?\s?(?:shifts?|maiņ\w*|main\w*|смен\w*|змін\w*)")
 # The same with the shift first ("shifts of 10–12 hours", "смены по 12 часов", "maiņas pa 12
-# stundām"): searched from a little before each number, since the shift word comes first.
+# stundām"), or the working day ("work is 10-12 hours", "рабочий день 12 часов", "darba diena
+# 12 stundas"): searched from a little before each number, since the shift word comes first.
 _SHIFT_OF = re.compile(
-    rf"(?:shifts?|смен[аыу]?|змін[аиу]?|maiņ[aā]s?|mainas)\s"
+    r"(?:shifts?|смен[аыу]?|змін[аиу]?|maiņ[aā]s?|mainas|work|working day|workday|work day|"
+    r"рабочий день|робочий день|работаем|працюємо|darba diena|strādājam|stradajam)\s"
     # "shifts of 10-12 hours", "shifts are normally 11-12 hours", "смены обычно по 12 часов"
     r"(?:(?:of|по|pa|are|is|last|usually|normally|often|typically|обычно|зазвичай|parasti)\s){0,2}"
     rf"(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
@@ -520,7 +522,8 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
     if any(hint in text for hint in _NO_DAYS_OFF_HINTS):
         out += [WorkTime(None, 7.0, m.start(), m.end()) for m in _NO_DAYS_OFF.finditer(text)]
     if shifts and any(w.days is not None and w.days >= 5 for w in out):
-        out += shifts
+        # a shift that is also read as hours a day ("працюємо 12 годин на добу") counts once
+        out += [s for s in shifts if not any(w.hours is not None and w.start < s.end and s.start < w.end for w in out)]
     return sorted(set(out), key=lambda w: (w.start, w.end))
 
 

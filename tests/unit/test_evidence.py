@@ -196,6 +196,12 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("Тестовий період 7 днів потім договір", [], []),
     # the shift word may stand a few words before its length
     ("Shifts are normally 11–12 hours, 6 days a week.", [12.0], [6.0]),
+    # so may the working day, which like a shift counts only beside a week of five days or more
+    ("Work is 10-12 hours, 6 days per week, sometimes Sunday also.", [12.0], [6.0]),
+    ("Рабочий день 12 часов, 6 дней в неделю.", [12.0], [6.0]),
+    ("Darba diena 12 stundas, 6 dienas nedēļā.", [12.0], [6.0]),
+    ("Працюємо 11 годин, 6 днів на тиждень.", [11.0], [6.0]),
+    ("Work is 10 hours on a 2/2 rota", [], []),
     # days a week in words
     ("Shifts are normally 11–12 hours, six or seven days a week.", [12.0], [7.0]),
     ("Strādājam sešas dienas nedēļā.", [], [6.0]),
