@@ -410,7 +410,7 @@ _SHIFT_LENGTH = re.compile(
 # stundām"), or the working day ("work is 10-12 hours", "рабочий день 12 часов", "darba diena
 # 12 stundas"): searched from a little before each number, since the shift word comes first.
 _SHIFT_OF = re.compile(
-    r"(?:shifts?|смен[аыу]?|змін[аиу]?|maiņ[aā]s?|mainas|work|working day|workday|work day|"
+    r"(?<![^\W\d_])(?:shifts?|смен[аыу]?|змін[аиу]?|maiņ[aā]s?|mainas|work|working day|workday|work day|"
     r"рабочий день|робочий день|работаем|працюємо|darba diena|strādājam|stradajam)\s"
     # "shifts of 10-12 hours", "shifts are normally 11-12 hours", "смены обычно по 12 часов"
     r"(?:(?:of|по|pa|are|is|last|usually|normally|often|typically|обычно|зазвичай|parasti)\s){0,2}"

@@ -202,6 +202,8 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("Darba diena 12 stundas, 6 dienas nedēļā.", [12.0], [6.0]),
     ("Працюємо 11 годин, 6 днів на тиждень.", [11.0], [6.0]),
     ("Work is 10 hours on a 2/2 rota", [], []),
+    # the word must start there: homework is no working day
+    ("Homework 10 hours, 6 days a week of lessons.", [], [6.0]),
     # days a week in words
     ("Shifts are normally 11–12 hours, six or seven days a week.", [12.0], [7.0]),
     ("Strādājam sešas dienas nedēļā.", [], [6.0]),
