@@ -107,6 +107,13 @@ _OFF_DUTY = re.compile(r"(?<!\w)(?:free time|time off|rest|break|brīv\w* laik\w
                        r"свободн\w* врем\w*|отдых\w*|перерыв\w*|вільн\w* час\w*|відпочин\w*|перерв\w*)"
                        r"[^.!?\n]{0,12}$", re.IGNORECASE)
 _SCALED_PERIODS = frozenset({"day", "week", "month"})
+# A job of one day ("each model works one day", "Зйомка 1 день", "one-day shoot"): its day
+# rate is a fee for that day, not a wage to be read as twenty-two days a month.
+_ONE_DAY_JOB = re.compile(
+    r"(?<!\w)(?:works? (?:only )?(?:1|one) day(?!\s?(?:a|per|each|every|in|and|on|off|/)\b)"
+    r"|(?:shoot|shooting|event|gig|зйомк\w*|съ[её]мк\w*|фотосесі\w*|фотосесси\w*|fotosesij\w*|"
+    r"filmēšan\w*|pasākum\w*)\W+(?:\w+\W+){0,2}?(?:1|one|один|одна|viena|vienu)\s?(?:day|день|дня|diena|dienu)"
+    r"|(?:1|one|один|одна|viena|vienas)[\s-]?(?:day|денн\w*|дневн\w*|dienas)[\s-](?:shoot|event|job|gig|зйомк\w*|съ[её]мк\w*|fotosesij\w*|pasākum\w*))(?!\w)")
 
 
 # A pay with no period named, at or above this many euros, is a yearly salary when it is a
@@ -130,7 +137,10 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
             if w.hours is not None and not _OFF_DUTY.search(text, max(0, w.start - 30), w.start)]
     part_day = params.get("part_day_hours", _PART_DAY_HOURS)
     part_time = bool(days) and all(hours <= part_day for _, hours in days)
+    one_day_job = bool(_ONE_DAY_JOB.search(text))
     for p in x.evidence.pay:
+        if one_day_job and p.period == "day":
+            continue
         day = None
         if part_time and p.period in _SCALED_PERIODS:
             day = max((hours for at, hours in days if abs(at - p.start) <= _PART_DAY_REACH), default=None)
