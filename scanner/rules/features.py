@@ -89,6 +89,9 @@ _PROFESSIONS = (r"programmētāj\w*|programmer\w*|developer\w*|программ�
 _SKILLED = re.compile(r"(?<!\w)(?:c/e|c\+e|ce kat\w*|95\. kod\w*|95 kod\w*|code 95|код 95|tahogr\w*|tachogr\w*|"
                       r"тахограф\w*|metinātāj\w*|metinataj\w*|welder\w*|сварщик\w*|зварювальник\w*|elektriķ\w*|"
                       r"electrician\w*|электрик\w*|електрик\w*|"
+                      # carpenters and plumbers: an Irish carpenter's 20-24 EUR an hour is the trade's rate
+                      r"carpenter\w*|joiner\w*|plumber\w*|galdniek\w*|namdar\w*|santehniķ\w*|santehnik\w*|"
+                      r"плотник\w*|столяр\w*|сантехник\w*|тесл[яі]\w*|сантехнік\w*|"
                       # nurses: a German clinic's 3,600-3,900 EUR gross is a nurse's ordinary tariff pay
                       rf"nurses?(?!\w)|medmās\w*|medmas\w*|медс[её]ст\w*|медбрат\w*|"
                       # analysts: a compliance analyst's 3,200-4,300 EUR gross is ordinary pay
