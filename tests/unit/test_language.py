@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.language import advert_language, detect_sentences
 from scanner.normalize import normalize_text
@@ -70,6 +73,16 @@ def test_sentences_cover_all_text_even_with_stops_inside_words() -> None:
         spans = split_sentences(text)
         covered = "".join(text[a:b] for a, b in spans)
         assert "".join(covered.split()) == "".join(text.split()), (text, spans)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab .!?…\n\t\r3", max_size=40))
+def test_the_unrolled_sentence_pattern_splits_as_the_plain_one(text: str) -> None:
+    # the plain form of scanner.language._SENTENCE: one alternation per character
+    plain = re.compile(r"(?:[^\n.!?…]|[.!?…]+(?![.!?…]|\s|$))*(?:[.!?…]+(?=\s|$)|\n|$)")
+    from scanner.language import _SENTENCE
+
+    assert [m.span() for m in _SENTENCE.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 def test_a_latin_line_lingua_cannot_place_takes_the_translit_advert_language() -> None:
