@@ -341,6 +341,8 @@ def _pay_in(text: str, a: int, b: int) -> list[Pay]:
         if period == "unknown":  # "hourly rate €14–16", "stundas likme 16–19 €": the period came first
             period = _lead_period(text, start)
         end = m.end("cur2") if m.group("cur2") else m.end("b") if m.group("b") else m.end("a")
+        if period == "unknown" and _MONTHS_A_YEAR.match(text, end):  # "CHF 4,400 x 13": a monthly wage, 13 a year
+            period = "month"
         out.append(Pay(min(lo, hi), max(lo, hi), currency, period, start, end))
         pos = max(pos, end)
     return out
@@ -358,6 +360,9 @@ _LEAD_PERIOD = re.compile(
     r"(?:is\s|:\s?|[–—-]\s?)?(?:(?:from|no|от|від)\s)?$")
 _LEAD_WORDS = {"дневн": "day", "денн": "day", "недельн": "week", "тижнев": "week", "месячн": "month", "місячн": "month",
                "годов": "year", "річн": "year", "annual": "year", "yearly": "year"}
+
+
+_MONTHS_A_YEAR = re.compile(r"\s?[x×]\s?1[234](?![\d.,]\d)")
 
 
 def _lead_period(text: str, start: int) -> str:

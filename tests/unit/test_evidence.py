@@ -82,6 +82,8 @@ def test_messenger_handles_and_emails() -> None:
     ("€25/h", 25, 25, "EUR", "hour"),
     ("70-100 $ в час", 70, 100, "USD", "hour"),
     ("2 000 EUR mēnesī", 2000, 2000, "EUR", "month"),
+    # thirteen (or twelve, fourteen) salaries a year: a monthly wage
+    ("Salary CHF 4,400 x 13 at 100%, paid monthly", 4400, 4400, "CHF", "month"),
     ("£24,000 per year", 24000, 24000, "GBP", "year"),
     ("approx. ISK 470,000 gross per month", 470000, 470000, "ISK", "month"),
     ("165 Kč за годину брутто", 165, 165, "CZK", "hour"),  # "165 Kč" is no "165k"
