@@ -117,6 +117,10 @@ _AWARENESS_TEXTS = [
     ("job", "Mods here again: people keep writing to members with 'quick money, drop off small parcels, cash "
             "the same evening, no questions' and 'rate hotels, 250€/day, just a 40 USDT deposit'. Couriers end "
             "up in jail and deposits never come back. Forward such DMs to the group admin."),
+    # a dating profile that turns down the sponsor offers it quotes
+    ("dating", "Марина, 27. Не ищу спонсора. Мне не интересны предложения «содержания», «поездок в Дубай, всё "
+               "оплачено» и «подработки для красивых девушек» – такие сообщения удаляю, не читая. Сама плачу за "
+               "свои путешествия."),
 ]
 
 

@@ -55,6 +55,18 @@ def test_a_combination_limited_to_dating_adverts_applies_only_there(ruleset) -> 
         assert not job.flagged and job.combinations == ()
 
 
+def test_forced_labour_indicators_together_flag_and_crime_work_needs_no_named_employer(ruleset) -> None:
+    # passports kept and wages held back: two ILO indicators, one combination (CB10)
+    held = [_f("document_retention", 0.42), _f("withheld_wages", 0.25)]
+    s = score_advert(held, ruleset, kind="job")
+    assert s.flagged and any(c.id == "CB10" for c in s.combinations)
+    # money-mule or courier work from an employer who gives no name (CB06); with a name it
+    # stays one indicator
+    mule = [_f("courier_driver_crime", 0.4), _f("missing_employer", 0.12)]
+    assert score_advert(mule, ruleset, kind="job").flagged
+    assert not score_advert(mule[:1], ruleset, kind="job").flagged
+
+
 def test_a_combination_with_unknown_kinds_is_a_rule_problem(tmp_path) -> None:
     root = tmp_path / "patterns"
     shutil.copytree(Path(__file__).resolve().parents[2] / "patterns", root)
