@@ -112,11 +112,15 @@ _OFF_DUTY = re.compile(r"(?<!\w)(?:free time|time off|rest|break|brīv\w* laik\w
 _SCALED_PERIODS = frozenset({"day", "week", "month"})
 # A job of one day ("each model works one day", "Зйомка 1 день", "one-day shoot"): its day
 # rate is a fee for that day, not a wage to be read as twenty-two days a month.
+_SHORT = r"(?:[1-5]|one|two|three|four|five|один|одна|два|дві|три|viena|vienu|divas|trīs|tris)"
 _ONE_DAY_JOB = re.compile(
     r"(?<!\w)(?:works? (?:only )?(?:1|one) day(?!\s?(?:a|per|each|every|in|and|on|off|/)\b)"
+    # a shoot or an event of a few days ("Shoot: 2 days in a studio", "Зйомка 1 день")
     r"|(?:shoot|shooting|event|gig|зйомк\w*|съ[её]мк\w*|фотосесі\w*|фотосесси\w*|fotosesij\w*|"
-    r"filmēšan\w*|pasākum\w*)\W+(?:\w+\W+){0,2}?(?:1|one|один|одна|viena|vienu)\s?(?:day|день|дня|diena|dienu)"
-    r"|(?:1|one|один|одна|viena|vienas)[\s-]?(?:day|денн\w*|дневн\w*|dienas)[\s-](?:shoot|event|job|gig|зйомк\w*|съ[её]мк\w*|fotosesij\w*|pasākum\w*))(?!\w)")
+    rf"filmēšan\w*|pasākum\w*)\W+(?:\w+\W+){{0,2}}?{_SHORT}\s?(?:days?|день|дня|дні|днів|дней|diena|dienu|dienas)"
+    rf"|{_SHORT}[\s-]?(?:days?|денн\w*|дневн\w*|dienas)[\s-](?:shoot|event|job|gig|зйомк\w*|съ[её]мк\w*|fotosesij\w*|pasākum\w*)"
+    # a rate per day of a fair or a shoot is a fee for event work
+    r"|per (?:fair|event|shoot|shooting|show|festival|exhibition) day)(?!\w)")
 
 
 # A pay with no period named, at or above this many euros, is a yearly salary when it is a

@@ -251,3 +251,15 @@ def test_a_small_figure_inside_a_high_pay_offer_does_not_read_as_stated_terms(sc
     after = scanner.scan(Advert(id="a", text=added, kind="job")).score
     assert not after.damped
     assert after.value >= before.value
+
+
+def test_a_lure_that_advises_and_deletes_is_no_awareness_text(scanner) -> None:
+    # "не советуем" is advice and "переписку удалять" a deletion, but neither is a
+    # moderator's or an adviser's warning: the courier lure is not damped (CX02)
+    text = ("Нужны ребята от 17 лет на доставку небольших посылок по Риге. Забираешь товар в условленном месте, "
+            "раскладываешь по точкам, отправляешь фото с координатами. Оплата от 120 € в день, выплаты каждый "
+            "день в USDT. Лишних вопросов не задаём и тебе не советуем. Переписку удалять — обязательное правило. "
+            "Пиши боту в телеграм.")
+    result = scanner.scan(Advert(id="c", text=text, kind="job"))
+    assert result.flagged
+    assert not any("CX02" in f.reason for f in result.findings)
