@@ -110,10 +110,12 @@ _OFF_DUTY = re.compile(r"(?<!\w)(?:free time|time off|rest|break|brīv\w* laik\w
                        r"свободн\w* врем\w*|отдых\w*|перерыв\w*|вільн\w* час\w*|відпочин\w*|перерв\w*)"
                        r"[^.!?\n]{0,12}$", re.IGNORECASE)
 _SCALED_PERIODS = frozenset({"day", "week", "month"})
-# A job of one day ("each model works one day", "Зйомка 1 день", "one-day shoot"): its day
-# rate is a fee for that day, not a wage to be read as twenty-two days a month.
+# A short engagement: a job of one day ("each model works one day", "one-day shoot"), a
+# shoot or an event of up to five days ("Shoot: 2 days in a studio", "Зйомка 1 день") or a
+# rate "per fair day". Its day rate is a fee for those days, not a wage to be read as
+# twenty-two days a month.
 _SHORT = r"(?:[1-5]|one|two|three|four|five|один|одна|два|дві|три|viena|vienu|divas|trīs|tris)"
-_ONE_DAY_JOB = re.compile(
+_SHORT_ENGAGEMENT = re.compile(
     r"(?<!\w)(?:works? (?:only )?(?:1|one) day(?!\s?(?:a|per|each|every|in|and|on|off|/)\b)"
     # a shoot or an event of a few days ("Shoot: 2 days in a studio", "Зйомка 1 день")
     r"|(?:shoot|shooting|event|gig|зйомк\w*|съ[её]мк\w*|фотосесі\w*|фотосесси\w*|fotosesij\w*|"
@@ -144,10 +146,13 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
             if w.hours is not None and not _OFF_DUTY.search(text, max(0, w.start - 30), w.start)]
     part_day = params.get("part_day_hours", _PART_DAY_HOURS)
     part_time = bool(days) and all(hours <= part_day for _, hours in days)
-    one_day_job = bool(_ONE_DAY_JOB.search(text))
+    short_engagement: bool | None = None  # looked up only once a day rate is found
     for p in x.evidence.pay:
-        if one_day_job and p.period == "day":
-            continue
+        if p.period == "day":
+            if short_engagement is None:
+                short_engagement = _SHORT_ENGAGEMENT.search(text) is not None
+            if short_engagement:
+                continue
         day = None
         if part_time and p.period in _SCALED_PERIODS:
             day = max((hours for at, hours in days if abs(at - p.start) <= _PART_DAY_REACH), default=None)
