@@ -301,7 +301,10 @@ class Matcher:
         def around(a: int, b: int) -> bool:
             nonlocal own
             if own is None:
-                own = [h for hits in groups for h in hits if start <= h[0] and h[1] <= end]
+                # a group's term that starts inside the hit is the hit's own words even where
+                # it runs on past the hit's end ("paid together with the season bonus", when
+                # the hit ends at "paid together with")
+                own = [h for hits in groups for h in hits if start <= h[0] < end]
             return not any(x <= a and b <= y for x, y in own)
 
         def same_clause(a: int, b: int, factor: float) -> bool:
