@@ -5,7 +5,7 @@ Every problem in every file is collected and raised together as one `RuleError`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
@@ -51,6 +51,9 @@ class GlobalContext:
     terms: Mapping[str, tuple[str, ...]]  # per language
     scope: str = "sentence"  # "sentence": near the hit; "advert": anywhere, with min_terms distinct terms
     min_terms: int = 1
+    # advert frames only: alarm words a lure borrows as readily as a warning does ("beware of
+    # fraudsters", "scam alert"); they count towards min_terms only beside a term that is not weak
+    weak_terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ class _GlobalContextModel(BaseModel):
     near: dict[str, list[str]]
     scope: Literal["sentence", "advert"] = "sentence"
     min_terms: int = Field(1, ge=1, le=10)
+    weak: dict[str, list[str]] = Field(default_factory=dict)
 
 
 def _load_contexts(root: Path, problems: list[str]) -> tuple[GlobalContext, ...]:
@@ -111,11 +115,13 @@ def _load_contexts(root: Path, problems: list[str]) -> tuple[GlobalContext, ...]
         except ValidationError as exc:
             problems.extend(_pydantic_problems(path, exc))
             continue
-        bad = [lang for lang in m.near if lang not in ("lv", "ru", "uk", "en")]
+        bad = [lang for lang in (*m.near, *m.weak) if lang not in ("lv", "ru", "uk", "en")]
         if bad:
             problems.append(f"{path}: {m.id}: unknown languages {bad}")
+        if m.weak and m.scope != "advert":
+            problems.append(f"{path}: {m.id}: weak terms are for advert frames (scope: advert) only")
         out.append(GlobalContext(m.id, m.title, m.factor, m.window, {k: tuple(v) for k, v in m.near.items()},
-                                 m.scope, m.min_terms))
+                                 m.scope, m.min_terms, {k: tuple(v) for k, v in m.weak.items()}))
     return tuple(out)
 
 

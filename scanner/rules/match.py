@@ -134,6 +134,9 @@ class Matcher:
                     # spelling of one word) is not counted twice
                     self._add_term(term, lang, _Slot(ref, i if gctx.scope == "advert" else 0),
                                    once_per_ref=gctx.scope == "advert")
+            for lang, terms in gctx.weak_terms.items():
+                for i, term in enumerate(terms):  # weak terms are numbered -1, -2, ...
+                    self._add_term(term, lang, _Slot(ref, -1 - i), once_per_ref=True)
         self._index_slots()
 
     def _index_slots(self) -> None:
@@ -339,12 +342,12 @@ class Matcher:
         (an NGO or police warning that quotes several lures). A term counts only where
         `counts(first token)` holds: not inside a lure's own words, so a lure cannot damp the
         score it adds to ("become a board member, only on paper" is no charity's board)."""
-        found: dict[int, list[list[tuple[int, int]]]] = {ref: [] for ref in self._advert_refs}
-        for (ref, _g), spans in by_slot.items():  # one pass over the slots, not one per frame
+        found: dict[int, list[tuple[list[tuple[int, int]], bool]]] = {ref: [] for ref in self._advert_refs}
+        for (ref, g), spans in by_slot.items():  # one pass over the slots, not one per frame
             if ref in found:
                 kept = [span for span in spans if counts(span[0])]
                 if kept:
-                    found[ref].append(kept)
+                    found[ref].append((kept, g < 0))  # a weak term has a negative group number
         for ref in self._advert_refs:
             gctx = self._refs[ref].context  # type: ignore[union-attr]
             if _distinct_terms(found[ref]) >= gctx.min_terms:
@@ -390,15 +393,18 @@ def _lure_sentences(lures: list[Hit], sentences: list[Sentence],
     return tuple(sorted((s.start, s.end, category) for s, category in found))
 
 
-def _distinct_terms(found: list[list[tuple[int, int]]]) -> int:
-    """How many of a frame's terms occur (one list of token spans per term), not counting a
-    term found only inside another found term ("внимание" inside "обратите внимание")."""
-    every = [span for spans in found for span in spans]
+def _distinct_terms(found: list[tuple[list[tuple[int, int]], bool]]) -> int:
+    """How many of a frame's terms occur (one list of token spans per term, and whether the
+    term is weak), not counting a term found only inside another found term ("внимание"
+    inside "обратите внимание"). Weak terms count only beside a term that is not weak: a
+    lure that opens with "beware of fraudsters, scam alert" is not a warning for that."""
+    every = [span for spans, _weak in found for span in spans]
 
     def inside(a: tuple[int, int]) -> bool:
         return any(b != a and b[0] <= a[0] and a[1] <= b[1] for b in every)
 
-    return sum(1 for spans in found if not all(inside(span) for span in spans))
+    counted = [weak for spans, weak in found if not all(inside(span) for span in spans)]
+    return len(counted) if not all(counted) else 0
 
 
 def _spans(by_label: dict[int, list[tuple[int, int]]], labels: frozenset[int]) -> list[tuple[int, int]]:

@@ -63,3 +63,14 @@ def test_a_rule_in_the_wrong_folder_is_reported(tmp_path: Path) -> None:
     shutil.move(src, patterns / "vague_job" / src.name)
     with pytest.raises(RuleError, match="must live in patterns/missing_pay/"):
         load_rules(patterns)
+
+
+def test_weak_terms_in_a_sentence_frame_are_reported(tmp_path: Path) -> None:
+    patterns = tmp_path / "patterns"
+    shutil.copytree(ROOT / "patterns", patterns)
+    path = patterns / "context.yml"
+    text = path.read_text(encoding="utf-8")
+    # CX01 is a sentence frame: weak terms only mean something beside other terms of an advert frame
+    path.write_text(text.replace("  - id: CX01\n", "  - id: CX01\n    weak: {en: [beware]}\n", 1), encoding="utf-8")
+    with pytest.raises(RuleError, match="CX01: weak terms are for advert frames"):
+        load_rules(patterns)

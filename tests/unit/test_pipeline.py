@@ -263,3 +263,24 @@ def test_a_lure_that_advises_and_deletes_is_no_awareness_text(scanner) -> None:
     result = scanner.scan(Advert(id="c", text=text, kind="job"))
     assert result.flagged
     assert not any("CX02" in f.reason for f in result.findings)
+
+
+def test_a_lure_that_borrows_alarm_words_is_no_awareness_text(scanner) -> None:
+    # "beware of fraudsters", "scam alert" and "be careful" are weak frame terms: a lure
+    # uses them as readily as a warning does, so alone they damp nothing (CX02)
+    text = ("SCAM ALERT: beware of fraudsters using our name, be careful out there. Official employment notice: "
+            "you are shortlisted for Canada. To confirm your position each candidate must pay a refundable visa "
+            "processing fee of 390 EUR within 72 hours to the processing agent's account. Free accommodation, "
+            "no experience needed. Write on WhatsApp only.")
+    result = scanner.scan(Advert(id="c", text=text, kind="job"))
+    assert result.flagged
+    assert not any("CX02" in f.reason for f in result.findings)
+
+
+def test_weak_alarm_words_count_beside_a_strong_one(scanner) -> None:
+    # the same alarm words with the police's own advice are a warning: the frame applies
+    text = ("Police warning: beware of fraudsters. Adverts promise 'a refundable visa processing fee of 390 EUR, "
+            "free accommodation, no experience needed, write on WhatsApp only'. Be careful and call 112.")
+    result = scanner.scan(Advert(id="w", text=text, kind="job"))
+    assert not result.flagged
+    assert any("CX02" in f.reason for f in result.findings)
