@@ -121,6 +121,9 @@ _AWARENESS_TEXTS = [
     ("dating", "Марина, 27. Не ищу спонсора. Мне не интересны предложения «содержания», «поездок в Дубай, всё "
                "оплачено» и «подработки для красивых девушек» – такие сообщения удаляю, не читая. Сама плачу за "
                "свои путешествия."),
+    # weak alarm words ("beware of fraudsters", "be careful") beside the police's own advice
+    ("job", "Police warning: beware of fraudsters. Adverts promise 'a refundable visa processing fee of 390 EUR, "
+            "free accommodation, no experience needed, write on WhatsApp only'. Be careful and call 112."),
 ]
 
 
@@ -129,17 +132,6 @@ def test_an_awareness_text_quoting_lures_is_not_flagged(scanner, kind: str, text
     result = scanner.scan(Advert(id="w", text=text, kind=kind))  # type: ignore[arg-type]
     assert not result.flagged
     assert any("CX02" in f.reason for f in result.findings)
-
-
-def test_a_lure_that_mentions_the_police_is_no_awareness_text(scanner) -> None:
-    """"Якщо тебе зупинила поліція" (if the police stop you) is a courier's risk, not the
-    advice "зупиніться" (stop and check) of a warning; "будь уважним" is a boss's order."""
-    text = ("Кур'єр, 1000 € на тиждень. Забираєш пакунки й розкладаєш їх по районах за інструкцією куратора, "
-            "фотографуєш точку з координатами. Якщо пакунок загубився або тебе зупинила поліція – вартість "
-            "покриваєш сам, тому будь уважним. Що всередині пакунків – не твоя справа, менше знаєш – краще спиш.")
-    result = scanner.scan(Advert(id="c", text=text, kind="job"))
-    assert result.flagged
-    assert not any("CX02" in f.reason for f in result.findings)
 
 
 def test_damped_categories_do_not_count_as_present(ruleset) -> None:
@@ -253,34 +245,29 @@ def test_a_small_figure_inside_a_high_pay_offer_does_not_read_as_stated_terms(sc
     assert after.value >= before.value
 
 
-def test_a_lure_that_advises_and_deletes_is_no_awareness_text(scanner) -> None:
+_LURES_THAT_SOUND_LIKE_WARNINGS = [
+    # "Якщо тебе зупинила поліція" (if the police stop you) is a courier's risk, not the
+    # advice "зупиніться" (stop and check) of a warning; "будь уважним" is a boss's order
+    ("Кур'єр, 1000 € на тиждень. Забираєш пакунки й розкладаєш їх по районах за інструкцією куратора, "
+     "фотографуєш точку з координатами. Якщо пакунок загубився або тебе зупинила поліція – вартість "
+     "покриваєш сам, тому будь уважним. Що всередині пакунків – не твоя справа, менше знаєш – краще спиш."),
     # "не советуем" is advice and "переписку удалять" a deletion, but neither is a
-    # moderator's or an adviser's warning: the courier lure is not damped (CX02)
-    text = ("Нужны ребята от 17 лет на доставку небольших посылок по Риге. Забираешь товар в условленном месте, "
-            "раскладываешь по точкам, отправляешь фото с координатами. Оплата от 120 € в день, выплаты каждый "
-            "день в USDT. Лишних вопросов не задаём и тебе не советуем. Переписку удалять — обязательное правило. "
-            "Пиши боту в телеграм.")
-    result = scanner.scan(Advert(id="c", text=text, kind="job"))
-    assert result.flagged
-    assert not any("CX02" in f.reason for f in result.findings)
-
-
-def test_a_lure_that_borrows_alarm_words_is_no_awareness_text(scanner) -> None:
+    # moderator's or an adviser's warning
+    ("Нужны ребята от 17 лет на доставку небольших посылок по Риге. Забираешь товар в условленном месте, "
+     "раскладываешь по точкам, отправляешь фото с координатами. Оплата от 120 € в день, выплаты каждый "
+     "день в USDT. Лишних вопросов не задаём и тебе не советуем. Переписку удалять — обязательное правило. "
+     "Пиши боту в телеграм."),
     # "beware of fraudsters", "scam alert" and "be careful" are weak frame terms: a lure
-    # uses them as readily as a warning does, so alone they damp nothing (CX02)
-    text = ("SCAM ALERT: beware of fraudsters using our name, be careful out there. Official employment notice: "
-            "you are shortlisted for Canada. To confirm your position each candidate must pay a refundable visa "
-            "processing fee of 390 EUR within 72 hours to the processing agent's account. Free accommodation, "
-            "no experience needed. Write on WhatsApp only.")
+    # uses them as readily as a warning does, so alone they damp nothing
+    ("SCAM ALERT: beware of fraudsters using our name, be careful out there. Official employment notice: "
+     "you are shortlisted for Canada. To confirm your position each candidate must pay a refundable visa "
+     "processing fee of 390 EUR within 72 hours to the processing agent's account. Free accommodation, "
+     "no experience needed. Write on WhatsApp only."),
+]
+
+
+@pytest.mark.parametrize("text", _LURES_THAT_SOUND_LIKE_WARNINGS)
+def test_a_lure_that_sounds_like_a_warning_is_no_awareness_text(scanner, text: str) -> None:
     result = scanner.scan(Advert(id="c", text=text, kind="job"))
     assert result.flagged
     assert not any("CX02" in f.reason for f in result.findings)
-
-
-def test_weak_alarm_words_count_beside_a_strong_one(scanner) -> None:
-    # the same alarm words with the police's own advice are a warning: the frame applies
-    text = ("Police warning: beware of fraudsters. Adverts promise 'a refundable visa processing fee of 390 EUR, "
-            "free accommodation, no experience needed, write on WhatsApp only'. Be careful and call 112.")
-    result = scanner.scan(Advert(id="w", text=text, kind="job"))
-    assert not result.flagged
-    assert any("CX02" in f.reason for f in result.findings)
