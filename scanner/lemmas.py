@@ -73,6 +73,10 @@ _EN_SHORT = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "msg": 
 # the key of the written contraction ("donʼt"), not the lemma of the verb ("do").
 _EN_NEGATIONS = frozenset(("dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "havent", "hasnt",
                            "hadnt", "wont", "cant", "couldnt", "wouldnt", "shouldnt", "mustnt", "neednt"))
+# "Iʼd" keeps its apostrophe: without it, it is the "ID" that rules ask for ("I'd run a mile from
+# anyone who asks me for money" sells no ID). Other contractions lose it, as chat types them
+# without one ("ill pay your ticket" is "I'll pay").
+_EN_KEEP_APOSTROPHE = frozenset(("iʼd",))
 # Latvian typed on a plain keyboard: long vowels doubled, š ž č as digraphs
 _LV_TYPED = re.compile(r"aa|ee|ii|uu|sh|zh|ch")
 _LV_TYPED_MAP = {"aa": "ā", "ee": "ē", "ii": "ī", "uu": "ū", "sh": "š", "zh": "ž", "ch": "č"}
@@ -143,6 +147,8 @@ def skeleton(word: str, lang: str) -> str:
         word = _TRANSLIT_RE.sub(lambda m: _TRANSLIT_MAP[m.group()], word)
     elif lang == "lv":
         word = _LV_DIGRAPHS.sub(lambda m: _LV_DIGRAPH_MAP[m.group()], strip_accents(word))
+    elif word in _EN_KEEP_APOSTROPHE:
+        return word
     else:
         return strip_accents(word).replace("ʼ", "")  # English doubles matter: "teen" is not "ten"
     word = word.replace("ʼ", "")

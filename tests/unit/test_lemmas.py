@@ -57,6 +57,14 @@ def test_different_words_keep_different_keys() -> None:
     assert km.key("паспорт") != km.key("работа")
 
 
+def test_an_english_contraction_is_not_the_word_without_its_apostrophe() -> None:
+    # "I'd run a mile from anyone who asks me for money" holds no "ID" to sell
+    km = KeyMaker("en")
+    assert km.key("iʼd") != km.key("id")
+    assert km.key("iʼll") == km.key("ill")  # chat types "ill pay your ticket"
+    assert km.key("donʼt") == km.key("dont")  # a negation keeps one key however it is typed
+
+
 def test_a_latvian_word_is_never_stemmed_onto_a_function_word() -> None:
     lv = KeyMaker("lv")
     # "parīt" (the day after tomorrow) and "pārī" (in a pair) once both became "par", so
