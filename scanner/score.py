@@ -51,7 +51,7 @@ def score_advert(findings: Iterable[Finding], ruleset: RuleSet, *, threshold: fl
     combos = tuple(
         Combination(cb.id, cb.title, cb.all + tuple(c for c in cb.any if c in present), cb.bonus, cb.flag)
         for cb in ruleset.combinations
-        if real and kind in cb.kinds and set(cb.all) <= present and (not cb.any or present & set(cb.any))
+        if real and kind in cb.kinds and present.issuperset(cb.all) and (not cb.any or not present.isdisjoint(cb.any))
     )
     value = min(1.0, value + sum(c.bonus for c in combos))
     # Categories that damp (an advert that meets Darba likums s. 32: employer, registration

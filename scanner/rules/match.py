@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, KeysView
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import spacy
 from spacy.tokenizer import Tokenizer
@@ -98,6 +99,16 @@ class _GlobalRef:
     context: GlobalContext
 
 
+class _ContextEntry(NamedTuple):
+    """A context that may change a pattern's hits: its slot, reach, factor and note."""
+
+    slot: tuple[int, int]
+    window: int
+    factor: float
+    note: str
+    clause: bool  # a rule's own context: a lowering one stops at a clause break
+
+
 class Matcher:
     """Every active rule compiled into one term trie (`KeyPhraseMatcher`) plus window logic."""
 
@@ -157,6 +168,8 @@ class Matcher:
             context = tuple(slot for slot in slots if not isinstance(self._refs[slot[0]], _PatternRef))
             if context:
                 self._context_slots[label] = context
+        self._ref_contexts: dict[int, tuple[float, tuple[_ContextEntry, ...]]] = {
+            ref: self._contexts_of(pref) for ref, pref in enumerate(self._refs) if isinstance(pref, _PatternRef)}
         self._triggers: dict[int, list[int]] = defaultdict(list)  # label -> pattern refs it triggers
         self._group_labels: dict[int, tuple[frozenset[int], ...]] = {}
         self._other_groups: dict[int, tuple[frozenset[int], ...]] = {}
@@ -167,6 +180,20 @@ class Matcher:
                 self._triggers[label].append(ref)
             self._group_labels[ref] = tuple(frozenset(g) for g in sets)
             self._other_groups[ref] = tuple(frozenset(g) for i, g in enumerate(sets) if i != trigger)
+
+    def _contexts_of(self, pref: _PatternRef) -> tuple[float, tuple[_ContextEntry, ...]]:
+        """A text pattern's weight and the contexts that may change it, in the order they
+        apply: its rule's own contexts in its language, then the language's sentence frames."""
+        weight = pref.pattern.weight if pref.pattern.weight is not None else pref.rule.weight
+        contexts = pref.rule.context_for(pref.lang)
+        entries = [_ContextEntry((ref, 0), contexts[index].window, contexts[index].factor,
+                                 f"context ×{contexts[index].factor:g} ({contexts[index].terms[0]})", True)
+                   for ref, index in self._ctx_refs.get((pref.rule.id, pref.lang), ())] if contexts else []
+        for ref in self._global_refs.get(pref.lang, ()):
+            gctx = self._refs[ref].context  # type: ignore[union-attr]
+            entries.append(_ContextEntry((ref, 0), gctx.window, gctx.factor,
+                                         f"{gctx.id} ×{gctx.factor:g} ({gctx.title.split(':')[0].lower()})", False))
+        return weight, tuple(entries)
 
     # --- compiling -------------------------------------------------------------
     def term_keys(self, term: str, lang: str) -> tuple[str, ...]:
@@ -241,9 +268,11 @@ class Matcher:
         # a sentence with a disguised contact is a lure sentence too: what it says (a call
         # invitation, a contract) cannot clear or soften the rest of the advert
         disguised = [(at, self._disguise_category) for at in disguised_starts(evidence_input)] if self._disguise_category else []
-        features = self._features(replace(evidence_input, tainted=_sentences_with(hits, sentences),
-                                          lure_sentences=_lure_sentences(lures, sentences, disguised),
-                                          hit_sentences=_sentences_with(hits, sentences, other=False)),
+        x = evidence_input  # with the sentences the text rules fired in (built directly: `replace` is slow)
+        features = self._features(FeatureInput(x.norm, x.evidence, x.kind, x.fields,
+                                               tainted=_sentences_with(hits, sentences),
+                                               lure_sentences=_lure_sentences(lures, sentences, disguised),
+                                               hit_sentences=_sentences_with(hits, sentences, other=False)),
                                   kind, advert_lang)
         lure_spans = [(h.start, h.end) for h in lures]
         return self._advert_frames(hits + features, by_slot,
@@ -269,14 +298,15 @@ class Matcher:
     def _combine(self, tokens: Tokens, keys: list[str], by_label: dict[int, list[tuple[int, int]]],
                  by_slot: dict[tuple[int, int], list[tuple[int, int]]], token_sent: list[int], kind: str) -> list[Hit]:
         out: list[Hit] = []
-        for ref in self._complete_refs(by_label.keys()):
-            pref = self._refs[ref]
-            if not isinstance(pref, _PatternRef) or not _runs_on(pref.rule, kind):
+        refs, group_labels, any_kind = self._refs, self._group_labels, kind == "unknown"
+        for ref in self._complete_refs(by_label.keys()):  # text patterns only
+            pref: _PatternRef = refs[ref]  # type: ignore[assignment]
+            if not (any_kind or kind in pref.rule.kinds):  # _runs_on, inlined
                 continue
             pattern = pref.pattern
-            groups = [_spans(by_label, labels) for labels in self._group_labels[ref]]
+            groups = [_spans(by_label, labels) for labels in group_labels[ref]]
             for start, end in _windows(groups, pattern.window, pattern.ordered, token_sent):
-                weight, why = self._context_weight(pref, start, end, by_slot, token_sent, groups, keys)
+                weight, why = self._context_weight(ref, start, end, by_slot, token_sent, groups, keys)
                 if weight <= 0:
                     continue
                 a, b = tokens.span(start, end)
@@ -289,7 +319,7 @@ class Matcher:
         return [ref for ref in sorted(candidates)
                 if all(not found.isdisjoint(labels) for labels in self._other_groups[ref])]
 
-    def _context_weight(self, pref: _PatternRef, start: int, end: int,
+    def _context_weight(self, ref: int, start: int, end: int,
                         by_slot: dict[tuple[int, int], list[tuple[int, int]]],
                         token_sent: list[int], groups: list[list[tuple[int, int]]],
                         keys: list[str]) -> tuple[float, str]:
@@ -297,43 +327,28 @@ class Matcher:
         hit's own term is not context: terms meet as lemma keys, so the negation "не" is also
         the "не" of "ничего не делая", and "kāzu" (wedding services) is also "kāzām". A rule's
         lowering context does not reach across a clause break (`CLAUSE_BREAKS`)."""
-        weight = pref.pattern.weight if pref.pattern.weight is not None else pref.rule.weight
-
+        weight, entries = self._ref_contexts[ref]
+        notes: list[str] = []
         own: list[tuple[int, int]] | None = None  # the hit's own term spans, found only if a context is near
-
-        def around(a: int, b: int) -> bool:
-            nonlocal own
-            if own is None:
-                # a group's term that starts inside the hit is the hit's own words even where
-                # it runs on past the hit's end ("paid together with the season bonus", when
-                # the hit ends at "paid together with")
-                own = [h for hits in groups for h in hits if start <= h[0] < end]
-            return not any(x <= a and b <= y for x, y in own)
-
-        def same_clause(a: int, b: int, factor: float) -> bool:
-            lo, hi = (b, start) if b <= start else (end, a)
-            return factor >= 1 or not any(keys[i] in CLAUSE_BREAKS for i in range(lo, hi))
-
-        notes = []
-        contexts = pref.rule.context_for(pref.lang)
-        if contexts:
-            sent = token_sent[start]
-            for ref, index in self._ctx_refs.get((pref.rule.id, pref.lang), ()):
-                ctx = contexts[index]
-                for a, b in by_slot.get((ref, 0), ()):
-                    if token_sent[a] == sent and _gap((a, b), (start, end)) <= ctx.window and around(a, b) \
-                            and same_clause(a, b, ctx.factor):
-                        weight *= ctx.factor
-                        notes.append(f"context ×{ctx.factor:g} ({ctx.terms[0]})")
-                        break
         sent = token_sent[start]
-        for ref in self._global_refs.get(pref.lang, ()):
-            gctx = self._refs[ref].context  # type: ignore[union-attr]
-            for a, b in by_slot.get((ref, 0), ()):
-                if token_sent[a] == sent and _gap((a, b), (start, end)) <= gctx.window and around(a, b):
-                    weight *= gctx.factor
-                    notes.append(f"{gctx.id} ×{gctx.factor:g} ({gctx.title.split(':')[0].lower()})")
-                    break
+        for slot, window, factor, note, clause in entries:
+            for a, b in by_slot.get(slot, ()):
+                if token_sent[a] != sent or max(0, start - b, a - end) > window:
+                    continue
+                if own is None:
+                    # a group's term that starts inside the hit is the hit's own words even where
+                    # it runs on past the hit's end ("paid together with the season bonus", when
+                    # the hit ends at "paid together with")
+                    own = [h for hits in groups for h in hits if start <= h[0] < end]
+                if any(x <= a and b <= y for x, y in own):
+                    continue
+                if clause and factor < 1:
+                    lo, hi = (b, start) if b <= start else (end, a)
+                    if any(keys[i] in CLAUSE_BREAKS for i in range(lo, hi)):
+                        continue
+                weight *= factor
+                notes.append(note)
+                break
         return min(weight, 1.0), ("; " + "; ".join(notes) if notes else "")
 
     def _advert_frames(self, hits: list[Hit], by_slot: dict[tuple[int, int], list[tuple[int, int]]],
@@ -425,29 +440,38 @@ def _runs_on(rule: Rule, kind: str) -> bool:
     return kind == "unknown" or kind in rule.kinds
 
 
-def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    """Tokens strictly between two spans (0 when they touch or overlap)."""
-    return max(0, b[0] - a[1], a[0] - b[1])
-
-
 def _windows(groups: list[list[tuple[int, int]]], window: int, ordered: bool,
              token_sent: list[int]) -> list[tuple[int, int]]:
-    """Spans where one hit of every group lies within `window` tokens, in one sentence."""
+    """Spans where one hit of every group lies within `window` tokens, in one sentence:
+    from each hit of the first group, the nearest fitting hit of each next group."""
     if len(groups) == 1:
         return sorted(set(groups[0]))
     out = []
+    rest = groups[1:]
     for anchor in sorted(set(groups[0])):
-        sent = token_sent[anchor[0]]
+        a0, a1 = anchor
+        sent = token_sent[a0]
         chosen = [anchor]
-        for g in groups[1:]:
-            # one stretch of text is one term: a group's hit may not overlap another group's
-            # ("bring your friends" is not "bring your friend" plus "friends")
-            near = [h for h in g if token_sent[h[0]] == sent
-                    and all(_gap(h, c) <= window and (h[1] <= c[0] or c[1] <= h[0]) for c in chosen)
-                    and (not ordered or h[0] >= chosen[-1][1])]
-            if not near:
+        for g in rest:
+            last_end = chosen[-1][1]
+            best: tuple[int, int] | None = None
+            best_gap = 0
+            for h in g:
+                h0, h1 = h
+                if token_sent[h0] != sent or (ordered and h0 < last_end):
+                    continue
+                # within the window of every chosen hit, and overlapping none: one stretch of
+                # text is one term ("bring your friends" is not "bring your friend" plus "friends")
+                for c0, c1 in chosen:
+                    if not (h1 <= c0 or c1 <= h0) or max(c0 - h1, h0 - c1) > window:
+                        break
+                else:
+                    gap = max(0, a0 - h1, h0 - a1)
+                    if best is None or gap < best_gap:
+                        best, best_gap = h, gap
+            if best is None:
                 break
-            chosen.append(min(near, key=lambda h: _gap(h, anchor)))
+            chosen.append(best)
         else:
             out.append((min(c[0] for c in chosen), max(c[1] for c in chosen)))
     return out
