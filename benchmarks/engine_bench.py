@@ -60,6 +60,7 @@ TARGET_TOKENIZER_SHARE = 1 / 3
 TARGET_NAIVE_FACTOR = 40.0
 TARGET_PEAK_MB = 500.0
 NAIVE_WARMUP = 40  # adverts run through the naive pipelines before timing them
+BLOCK = 250  # adverts per block of the cold pass, each timed right after the tokenizer on it
 STAGES = ("normalize", "language", "evidence", "match", "explain+score", "result")
 
 
@@ -166,19 +167,39 @@ def bench_tokenizer(warm: list[Advert], rest: list[Advert], *, special_cases: bo
     return [timed(tokenizer, texts) for _ in range(2)]
 
 
-def bench_full(warm: list[Advert], rest: list[Advert]) -> tuple[Pass, Pass, Scanner, list[ScanResult]]:
-    """Warm-up, cold pass, second pass; returns the scanner and the cold pass's results."""
+def merged(passes: Sequence[Pass]) -> Pass:
+    """Several timed loops as one."""
+    return Pass(sum(p.n for p in passes), sum(p.wall for p in passes), sum(p.cpu for p in passes),
+                [ns for p in passes for ns in p.each_ns])
+
+
+def bench_full(warm: list[Advert], rest: list[Advert],
+               block: int = BLOCK) -> tuple[Pass, Pass, Pass, Scanner, list[ScanResult]]:
+    """Warm-up, cold pass, second pass; returns the tokenizer's pass, the scanner and the
+    cold pass's results. The cold pass runs block by block, each block right after two
+    passes of spaCy's bare tokenizer over the same adverts (the better one counts), so the
+    two rates the ratio target compares are measured in the same seconds: on a machine
+    shared with other people's processes the speed drifts by a fifth within a minute,
+    and a tokenizer timed before the scan may have run in a faster or slower minute."""
     scanner = Scanner()
+    tokenizer: Any = spacy.blank("xx").tokenizer
     for a in warm:
         scanner.scan(a)
+        tokenizer(a.full_text)
     results: list[ScanResult] = []
 
     def scan_keep(advert: Advert) -> None:
         results.append(scanner.scan(advert))
 
-    cold = timed(scan_keep, rest, each=True)
+    tok_parts: list[Pass] = []
+    cold_parts: list[Pass] = []
+    for i in range(0, len(rest), block):
+        chunk = rest[i:i + block]
+        texts = [a.full_text for a in chunk]
+        tok_parts.append(min((timed(tokenizer, texts) for _ in range(2)), key=lambda p: p.wall))
+        cold_parts.append(timed(scan_keep, chunk, each=True))
     second = timed(scanner.scan, rest, each=True)
-    return cold, second, scanner, results
+    return merged(tok_parts), merged(cold_parts), second, scanner, results
 
 
 def cache_sizes(scanner: Scanner) -> dict[str, int]:
@@ -448,7 +469,8 @@ def _target_rows(full: float, tokenizer: float, naive: float, peak: float | None
 
 
 def print_rates(r: dict[str, Any]) -> None:
-    rows = [("spaCy tokenizer only (best of 2)", r["tokenizer"]["best"]),
+    rows = [("spaCy tokenizer, beside cold pass", r["tokenizer"]["beside_cold"]),
+            ("  alone, before the scan (best of 2)", r["tokenizer"]["best"]),
             ("  same, rules={} (for reference)", r["tokenizer"]["no_special_cases"]),
             ("full scan, cold pass", r["full"]["cold"]),
             ("full scan, second pass", r["full"]["second"]),
@@ -468,7 +490,7 @@ def _figure(value: float | None) -> str:
 
 
 def print_targets(rows: list[dict[str, Any]]) -> None:
-    print("\ntargets (issue 2; full scan = cold pass, tokenizer = its best pass)")
+    print("\ntargets (issue 2; full scan = cold pass, tokenizer = its passes beside the cold pass)")
     print(f"  {'':22}{'wall':>10}{'cpu time':>10}")
     for row in rows:
         differs = f" (on cpu time {verdict(row['cpu_pass'])}: load-dependent)" if row["cpu_pass"] != row["pass"] else ""
@@ -518,8 +540,9 @@ def report(r: dict[str, Any]) -> None:
     elif mem:
         print(f"\npeak memory: not measured ({mem.get('error') or 'skipped'})")
     print_targets(r["targets"])
+    print(f"  (full / tokenizer with the tokenizer timed alone before the scan: {r['tokenizer']['alone_ratio']:.3f})")
     print_stages(r["stages"], full["cold_ms_same_adverts"])
-    shares = [r["full"]["cold"]["cpu_share"], r["tokenizer"]["best"]["cpu_share"]]
+    shares = [r["full"]["cold"]["cpu_share"], r["tokenizer"]["beside_cold"]["cpu_share"]]
     print(f"\nload average {r['load']['start']} at start, {r['load']['end']} at the end "
           f"({os.cpu_count()} CPUs; this run pinned to cpu {r['cpu']})")
     if min(shares) < 0.9:
@@ -567,11 +590,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     labels = {g.id: g.label for g in corpus}
     langs = {g.id: g.lang for g in corpus}
     warm, rest = adverts[: args.warmup], adverts[args.warmup:]
-    step("spaCy tokenizer")
+    step("spaCy tokenizer alone")
     tok = bench_tokenizer(warm, rest)
     tok_plain = bench_tokenizer(warm, rest, special_cases=False)
-    step("full scan: warm-up, cold pass, second pass")
-    cold, second, scanner, results = bench_full(warm, rest)
+    step(f"full scan: warm-up, cold pass (in blocks of {BLOCK}, each after the tokenizer on it), second pass")
+    tok_beside, cold, second, scanner, results = bench_full(warm, rest)
     key_cache = cache_sizes(scanner)
     found = findings_summary(results, labels)
     del scanner, results
@@ -590,15 +613,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "config": {"n": args.n, "seed": args.seed, "warmup": args.warmup, "naive": args.naive,
                    "stage_n": args.stage_n, "naive_patterns": args.naive_patterns},
         "corpus": stats,
-        "tokenizer": {"passes": [p.to_dict() for p in tok], "best": best_tok.to_dict(),
-                      "no_special_cases": max(tok_plain, key=lambda p: p.rate).to_dict()},
+        "tokenizer": {"beside_cold": tok_beside.to_dict(), "passes": [p.to_dict() for p in tok],
+                      "best": best_tok.to_dict(), "no_special_cases": max(tok_plain, key=lambda p: p.rate).to_dict(),
+                      "alone_ratio": round(cold.rate / best_tok.rate, 3) if best_tok.rate else 0.0},
         "full": {"cold": cold.to_dict(), "second": second.to_dict(), "findings": found, "key_cache_words": key_cache,
                  "cold_ms_same_adverts": round(statistics.fmean(cold.each_ns[: args.stage_n]) / 1e6, 4)},
         "naive": {"pass": naive["pass"].to_dict(), "patterns": naive["patterns"], "per_lang": naive["per_lang"],
                   "matches_per_advert": naive["matches_per_advert"]},
         "stages": stages,
         "memory": memory,
-        "targets": targets(cold, best_tok, naive["pass"], memory.get("peak_mb")),
+        "targets": targets(cold, tok_beside, naive["pass"], memory.get("peak_mb")),
     }
 
 
