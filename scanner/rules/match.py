@@ -315,9 +315,20 @@ class Matcher:
 
     def _complete_refs(self, found: KeysView[int]) -> list[int]:
         """The text patterns (refs, in order) with a term of every group among the `found` labels."""
-        candidates = {ref for label in found for ref in self._triggers.get(label, ())}
-        return [ref for ref in sorted(candidates)
-                if all(not found.isdisjoint(labels) for labels in self._other_groups[ref])]
+        triggers, other_groups = self._triggers, self._other_groups
+        candidates: set[int] = set()
+        for label in found:
+            refs = triggers.get(label)
+            if refs:
+                candidates.update(refs)
+        out = []
+        for ref in sorted(candidates):
+            for labels in other_groups[ref]:
+                if found.isdisjoint(labels):
+                    break
+            else:
+                out.append(ref)
+        return out
 
     def _context_weight(self, ref: int, start: int, end: int,
                         by_slot: dict[tuple[int, int], list[tuple[int, int]]],
@@ -485,6 +496,9 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
         by_rule[h.rule.id].append(h)
     out = []
     for rule_hits in by_rule.values():
+        if len(rule_hits) == 1:
+            out.append(rule_hits[0])
+            continue
         rule_hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[Hit] = []
         for h in rule_hits:
