@@ -44,6 +44,7 @@ _MESSENGERS = {
                 r"|wa(?=\s?:?\s?\+?\d)",  # "WA +44 79..."
     "viber": r"viber|вайбер\w*|вайбере|вибер\w*",
     "signal": r"signal(?=\s*[:@+\d])",
+    "wechat": r"wechat|weixin|вичат|вічат|вичате|вічаті",  # Chinese-run businesses recruit on it
 }
 _TELEGRAM = re.compile(rf"(?<!\w)(?:{_MESSENGERS['telegram']})(?!\w)")
 # Every name as one flat alternation that starts with a letter each, and no look-behind:

@@ -15,7 +15,7 @@ from ..language import split_sentences
 from ..models import Contact, Pay
 from ..normalize import NormText
 
-MESSENGER_KINDS = ("telegram", "whatsapp", "viber", "signal")
+MESSENGER_KINDS = ("telegram", "whatsapp", "viber", "signal", "wechat")
 Hit = tuple[int, int, str]
 
 

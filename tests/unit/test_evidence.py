@@ -60,6 +60,15 @@ def test_whatsapp_written_as_wa_before_a_number() -> None:
     assert not [c for c in extract_contacts("washington, wa state") if c.kind == "whatsapp"]
 
 
+def test_wechat_is_a_messenger_contact() -> None:
+    from scanner import scan_text
+
+    assert ("wechat", "") in {(c.kind, c.value) for c in extract_contacts(_n("Send a photo to Mrs. Lin on WeChat: lin_tipp"))}
+    assert not [c for c in extract_contacts(_n("we chat over coffee on Saturdays")) if c.kind == "wechat"]
+    found = scan_text("Kitchen helper wanted. Message Mrs. Lin on WeChat: lin_tipp", kind="job").findings
+    assert any(f.rule == "RF0903" and "wechat" in f.reason for f in found)
+
+
 def test_a_domain_named_after_a_word_is_no_obfuscated_email() -> None:
     """"our staff only email from @firm.co.uk" names the firm's domain; "info @ firm.lv"
     is an address with spaces, written to dodge filters."""
