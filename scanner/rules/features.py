@@ -85,6 +85,7 @@ class FeatureInput:
 # Professions among them (software and engineering) have ordinary pay higher again: a Berlin
 # backend engineer's 88,000 EUR a year is no lure.
 _PROFESSIONS = (r"programmētāj\w*|programmer\w*|developer\w*|программист\w*|програміст\w*|"
+                r"izstrādātāj\w*|разработчик\w*|розробник\w*|"
                 r"inženier\w*|engineer\w*|инженер\w*|інженер\w*")
 _SKILLED = re.compile(r"(?<!\w)(?:c/e|c\+e|ce kat\w*|95\. kod\w*|95 kod\w*|code 95|код 95|tahogr\w*|tachogr\w*|"
                       r"тахограф\w*|metinātāj\w*|metinataj\w*|welder\w*|сварщик\w*|зварювальник\w*|elektriķ\w*|"
