@@ -123,7 +123,9 @@ _SHORT_ENGAGEMENT = re.compile(
     rf"filmēšan\w*|pasākum\w*)\W+(?:\w+\W+){{0,2}}?{_SHORT}\s?(?:days?|день|дня|дні|днів|дней|diena|dienu|dienas)"
     rf"|{_SHORT}[\s-]?(?:days?|денн\w*|дневн\w*|dienas)[\s-](?:shoot|event|job|gig|зйомк\w*|съ[её]мк\w*|fotosesij\w*|pasākum\w*)"
     # a rate per day of a fair or a shoot is a fee for event work
-    r"|per (?:fair|event|shoot|shooting|show|festival|exhibition) day)(?!\w)")
+    r"|per (?:fair|event|shoot|shooting|show|festival|exhibition) day"
+    # models paid per booking: a day rate for a gig, not a daily wage
+    r"|paid per booking)(?!\w)")
 
 
 # A pay with no period named, at or above this many euros, is a yearly salary when it is a
