@@ -475,10 +475,13 @@ _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходн�
 
 # A working day as clock times ("7am to midnight", "07:00–23:00", "с 7:00 до 23:00"): at
 # least one side must read as a time (a colon, am/pm, midnight) so "10-12 EUR" is no shift.
-_CLOCK = r"(?P<{n}>\d{{1,2}})(?::(?P<{n}m>[0-5]\d))?\s?(?P<{n}p>am|pm|a\.m\.|p\.m\.)?"
+# European adverts write minutes after a dot too ("6.00 to 22.00", "8.30–20.00"); a dot reads
+# as a time only before :00, :15, :30 or :45 and not beside a currency ("€6.00–22.00", "6.00-8.00 EUR").
+_CLOCK = r"(?P<{n}>\d{{1,2}})(?:[:.](?P<{n}m>(?<=:)[0-5]\d|(?<=\.)(?:00|15|30|45)))?(?:\s?(?P<{n}p>am|pm|a\.m\.|p\.m\.))?"
 _SHIFT = re.compile(
-    r"(?<![\d:.,])" + _CLOCK.format(n="a") + r"\s?(?:-|–|—|to|till|until|līdz|до)\s?(?:"
-    + _CLOCK.format(n="b") + r"|(?P<mid>midnight|pusnaktij|полуночи|півночі))(?![\d:])")
+    r"(?<![\d:.,€$£])(?<!eur )(?<!EUR )" + _CLOCK.format(n="a") + r"\s?(?:-|–|—|to|till|until|līdz|до)\s?(?:"
+    + _CLOCK.format(n="b") + r"|(?P<mid>midnight|pusnaktij|полуночи|півночі))(?![\d:])"
+    r"(?!\s?(?:[€$£]|(?:eur|euro|gbp|pln|zł|zl|dkk|nok|sek|czk|ron|lei|руб|грн|uah)(?!\w)))")
 # opening hours are not one person's working day
 _OPENING = re.compile(r"(?:open|opening|atvērt|atvert|открыт|відкрит|работаем|працюємо|darba laiks)\w*\W+(?:\w+\W+){0,3}$")
 # "7 days, 8am till close": a bare "7 days" between punctuation or before clock times is the working week, unless

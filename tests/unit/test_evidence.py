@@ -185,6 +185,12 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("Life is busy – 7am to midnight, seven days", [17.0], []),
     ("Смена с 7:00 до 23:00 без выходных", [16.0], [7.0]),
     ("Darbs no 6:00 līdz 22:00", [16.0], []),
+    # minutes after a dot, as many European adverts write them; not prices
+    ("Working from 6.00 to 22.00, every day have job.", [16.0], []),
+    ("Работа с 7.30 до 23.00 без выходных", [15.5], [7.0]),
+    ("Pay 6.00-22.00 EUR per hour", [], []),
+    ("Cena €6.00–22.00 par stundu", [], []),
+    ("Hourly rate 10.50-12.50, 5 days a week", [], [5.0]),
     ("Working hours 8:00-20:00 on a 2/2 rota", [], []),
     ("Open 7:00–23:00 every day", [], []),
     ("Pay 10-12 EUR/h, 8:00–2:00 at weekends", [], []),
