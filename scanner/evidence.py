@@ -478,10 +478,10 @@ _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходн�
 # European adverts write minutes after a dot too ("6.00 to 22.00", "8.30–20.00"); a dot reads
 # as a time only before :00, :15, :30 or :45 and not beside a currency ("€6.00–22.00", "6.00-8.00 EUR").
 _CLOCK = r"(?P<{n}>\d{{1,2}})(?:[:.](?P<{n}m>(?<=:)[0-5]\d|(?<=\.)(?:00|15|30|45)))?(?:\s?(?P<{n}p>am|pm|a\.m\.|p\.m\.))?"
-_SHIFT = re.compile(
-    r"(?<![\d:.,€$£])(?<!eur )(?<!EUR )" + _CLOCK.format(n="a") + r"\s?(?:-|–|—|to|till|until|līdz|до)\s?(?:"
+_SHIFT = re.compile(  # the text is case-folded, so "EUR" reads "eur"
+    r"(?<![\d:.,€$£])(?<!eur )" + _CLOCK.format(n="a") + r"\s?(?:-|–|—|to|till|until|līdz|до)\s?(?:"
     + _CLOCK.format(n="b") + r"|(?P<mid>midnight|pusnaktij|полуночи|півночі))(?![\d:])"
-    r"(?!\s?(?:[€$£]|(?:eur|euro|gbp|pln|zł|zl|dkk|nok|sek|czk|ron|lei|руб|грн|uah)(?!\w)))")
+    rf"(?!\s?(?:{_CUR}|zl|ron|lei)(?!\w))")
 # opening hours are not one person's working day
 _OPENING = re.compile(r"(?:open|opening|atvērt|atvert|открыт|відкрит|работаем|працюємо|darba laiks)\w*\W+(?:\w+\W+){0,3}$")
 # "7 days, 8am till close": a bare "7 days" between punctuation or before clock times is the working week, unless
