@@ -122,6 +122,8 @@ _SHORT_ENGAGEMENT = re.compile(
     r"|(?:shoot|shooting|event|gig|зйомк\w*|съ[её]мк\w*|фотосесі\w*|фотосесси\w*|fotosesij\w*|"
     rf"filmēšan\w*|pasākum\w*)\W+(?:\w+\W+){{0,2}}?{_SHORT}\s?(?:days?|день|дня|дні|днів|дней|diena|dienu|dienas)"
     rf"|{_SHORT}[\s-]?(?:days?|денн\w*|дневн\w*|dienas)[\s-](?:shoot|event|job|gig|зйомк\w*|съ[её]мк\w*|fotosesij\w*|pasākum\w*)"
+    # a day rate for a stated few days ("Fee €220 per day for 3 days"), not days a week
+    rf"|(?:a|per) day for {_SHORT}\s?days?(?!\s?(?:a|per|each|every|in|/)\b)"
     # a rate per day of a fair or a shoot is a fee for event work
     r"|per (?:fair|event|shoot|shooting|show|festival|exhibition) day"
     # models paid per booking: a day rate for a gig, not a daily wage
