@@ -604,6 +604,8 @@ _CONTRACT = re.compile(
     r"|(?:официально|офіційно|oficiāli|oficiali),?\s+(?:договор|договір|līgums|ligums)\w*"
     r"|(?:written|employment|work|signed|fixed-term|permanent|official)\s+(?:employment\s+)?contract|contract of employment"
     r"|employment agreement|договір\s+підряду|договор\w*\s+подряда|uzņēmuma\s+l[iī]gum\w*|(?:service|freelance)\s+contract"
+    # a royalty (copyright) contract: the written contract of a model, photographer or author
+    r"|autoratl[iī]dz[iī]bas\s+l[iī]gum\w*|авторск\w*\s+договор\w*|авторськ\w*\s+договір\w*"
     # a contract named by the language it is written in is a written one
     r"|договір\w*\s+(?:латиською|англійською|українською|російською|двома мовами)"
     r"|договор\w*\s+на\s+(?:латышском|русском|английском|украинском|двух языках)"

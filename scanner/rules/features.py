@@ -115,17 +115,18 @@ _SCALED_PERIODS = frozenset({"day", "week", "month"})
 # shoot or an event of up to five days ("Shoot: 2 days in a studio", "Зйомка 1 день") or a
 # rate "per fair day". Its day rate is a fee for those days, not a wage to be read as
 # twenty-two days a month.
-_SHORT = r"(?:[1-5]|one|two|three|four|five|один|одна|два|дві|три|viena|vienu|divas|trīs|tris)"
+_SHORT = r"(?:[1-5]|one|two|three|four|five|один|одна|два|дві|три|viena|vienu|vienas|divas|divu|trīs|tris|triju)"
 _SHORT_ENGAGEMENT = re.compile(
     r"(?<!\w)(?:works? (?:only )?(?:1|one) day(?!\s?(?:a|per|each|every|in|and|on|off|/)\b)"
     # a shoot or an event of a few days ("Shoot: 2 days in a studio", "Зйомка 1 день")
     r"|(?:shoot|shooting|event|gig|зйомк\w*|съ[её]мк\w*|фотосесі\w*|фотосесси\w*|fotosesij\w*|"
     rf"filmēšan\w*|pasākum\w*)\W+(?:\w+\W+){{0,2}}?{_SHORT}\s?(?:days?|день|дня|дні|днів|дней|diena|dienu|dienas)"
-    rf"|{_SHORT}[\s-]?(?:days?|денн\w*|дневн\w*|dienas)[\s-](?:shoot|event|job|gig|зйомк\w*|съ[её]мк\w*|fotosesij\w*|pasākum\w*)"
+    rf"|{_SHORT}[\s-]?(?:days?|денн\w*|дневн\w*|dienas|dienu)[\s-](?:shoot|event|job|gig|зйомк\w*|съ[её]мк\w*|fotosesij\w*|pasākum\w*)"
     # a day rate for a stated few days ("Fee €220 per day for 3 days"), not days a week
     rf"|(?:a|per) day for {_SHORT}\s?days?(?!\s?(?:a|per|each|every|in|/)\b)"
     # a rate per day of a fair or a shoot is a fee for event work
     r"|per (?:fair|event|shoot|shooting|show|festival|exhibition) day"
+    r"|par (?:fotosesijas|filmēšanas|pasākuma|izstādes) dienu"
     # models paid per booking: a day rate for a gig, not a daily wage
     r"|paid per booking)(?!\w)")
 

@@ -260,6 +260,9 @@ def test_a_period_word_after_depending_on_is_not_the_pay_period() -> None:
     ("Pay according to the collective agreement, DKK 155 per hour", ["collective agreement"]),
     ("approx. DKK 155 per hour + holiday pay and pension", ["holiday pay and pension"]),
     ("Alga saskaņā ar koplīgumu", ["koplīgumu"]),
+    # a model's or an author's royalty contract is a written contract too
+    ("180 EUR par dienu saskaņā ar autoratlīdzības līgumu", ["autoratlīdzības līgumu"]),
+    ("Оплата по авторскому договору, 200 евро за съёмку", ["авторскому договору"]),
     ("Strādājam bez līguma", []),
     ("Офіційно, договір, 7€/год брутто на картку.", ["Офіційно, договір"]),
     ("Официально договор, оплата дважды в месяц", ["Официально договор"]),
