@@ -470,7 +470,9 @@ _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходн�
                           r"|(?:one|1) day off (?:a|per|each) month|(?:viena|1) brīvdiena (?:mēnesī|mēnesi)"
                           r"|(?:один|1) выходной в месяц|(?:один|1) вихідний на місяць"
                           # "no days off" said as a fact of the place: "выходных не бывает", "brīvdienu nav"
-                          r"|выходных (?:не бывает|нет)|вихідних (?:не буває|немає|нема)|brīvdienu (?:\w+ )?nav|there are no days off")
+                          r"|выходных (?:не бывает|нет)|вихідних (?:не буває|немає|нема)|brīvdienu (?:\w+ )?nav|there are no days off"
+                          # a worker asked for as one "who doesn't need days off"
+                          r"|(?:donʼt|dont|do not|doesnʼt|does not) need (?:any )?days off")  # normalize writes ' as ʼ
 
 
 # A working day as clock times ("7am to midnight", "07:00–23:00", "с 7:00 до 23:00"): at

@@ -174,6 +174,29 @@ def _morph(lang: str):  # type: ignore[no-untyped-def]
     return pymorphy3.MorphAnalyzer(lang=lang, result_type=None)
 
 
+# Latvian words that Russian and Ukrainian speakers in Latvia drop into their own sentences
+# ("Pase остаётся у координатора", "Alga на карту", "Līgums будет на месте"): in a Russian
+# or Ukrainian sentence each reads as the word it stands for, so the sentence's rules see
+# it. Forms without diacritics are found through `strip_accents`. Only words that are no
+# Latin-script Russian or Ukrainian word themselves.
+_LV_IN_SLAVIC: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(("pase", "pasi", "pases", "pasu"), ("паспорт", "паспорт")),
+    **dict.fromkeys(("alga", "algu", "algas", "algai"), ("зарплата", "зарплата")),
+    **dict.fromkeys(("ligums", "ligumu", "liguma", "ligumi", "ligumus"), ("договор", "договір")),
+    **dict.fromkeys(("darbs", "darbu", "darba", "darbam"), ("работа", "робота")),
+    **dict.fromkeys(("dzivoklis", "dzivokli", "dzivokla", "dzivoklim"), ("квартира", "квартира")),
+    **dict.fromkeys(("dzivosana", "dzivosanu", "dzivosanas"), ("проживание", "проживання")),
+    **dict.fromkeys(("nauda", "naudu", "naudas"), ("деньги", "гроші")),
+    **dict.fromkeys(("papiri", "papirus", "papiru"), ("бумага", "папір")),
+    **dict.fromkeys(("dokumenti", "dokumentus", "dokumentu"), ("документ", "документ")),
+    **dict.fromkeys(("brauciens", "braucienu", "brauciena"), ("поездка", "поїздка")),
+    **dict.fromkeys(("transports", "transportu", "transporta"), ("транспорт", "транспорт")),
+    **dict.fromkeys(("registracija", "registraciju", "registracijas", "registracijai"), ("регистрация", "реєстрація")),
+    **dict.fromkeys(("brigadieris", "brigadierim", "brigadiera"), ("бригадир", "бригадир")),
+    **dict.fromkeys(("skaidra", "skaidras"), ("наличный", "готівка")),  # "skaidrā naudā": in cash
+}
+
+
 def _lemma_slavic(word: str, lang: str) -> str:
     """The dictionary form, with the reflexive -ся/-сь dropped so "предоставляется"
     and "предоставляем" share a key."""
@@ -186,6 +209,9 @@ def _lemma_slavic_raw(word: str, lang: str) -> str:
         return morph.parse(word.replace("ʼ", "'"))[0][_NORMAL_FORM].replace("'", "ʼ")
     if not _LATIN_LETTER.search(word):
         return word
+    loan = _LV_IN_SLAVIC.get(strip_accents(word))
+    if loan is not None:
+        return loan[0] if lang == "ru" else loan[1]
     # "zhilye" is "жильё": try a soft sign before an iotated vowel first, then the plain reading.
     # A final "t" is usually an infinitive's "ть" ("zhit" is "жить", not "жито").
     soft = _SOFT_BEFORE_IOTATED.sub(r"'\1", word)

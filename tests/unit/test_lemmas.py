@@ -41,11 +41,27 @@ from scanner.lemmas import KeyMaker
     ("en", ["your", "ur"]),
     ("en", ["donʼt", "dont"]),  # a contraction typed without its apostrophe is still the contraction
     ("en", ["doesnʼt", "doesnt"]),
+    # Latvian words in a Russian or Ukrainian sentence ("Pase остаётся у координатора")
+    ("ru", ["pase", "pasi", "паспорт", "паспорта"]),
+    ("ru", ["līgums", "ligumu", "договор", "договора"]),
+    ("uk", ["līgums", "договір"]),
+    ("uk", ["alga", "algu", "зарплата", "зарплату"]),
+    ("uk", ["skaidrā", "skaidra", "готівкою"]),
 ])
 def test_spellings_share_one_key(lang: str, words: list[str]) -> None:
     km = KeyMaker(lang)
     keys = {km.key(w.lower()) for w in words}
     assert len(keys) == 1, keys
+
+
+def test_a_latvian_loanword_reads_as_its_russian_word_only_in_a_slavic_sentence() -> None:
+    from scanner import scan_text
+
+    hits = scan_text("Pase остаётся у координатора для регистрации.").findings
+    assert "RF0107" in {h.rule for h in hits}
+    assert KeyMaker("lv").key("pase") != KeyMaker("ru").key("pase")
+    # a transliterated Russian word is still read as Russian
+    assert KeyMaker("ru").key("rabota") == KeyMaker("ru").key("работа")
 
 
 def test_keys_are_namespaced_by_language() -> None:
