@@ -114,6 +114,8 @@ _AGE_WORD = r"(?<![^\W\d_])(?:vecum\w*|vecuma|gadu vecum\w*|age[ds]?|aged|воз
 _WOMEN_WORD = (r"(?:female|females|girl|girls|ladies|women|meitenes|meitenēm|meitenem|meiteni|sievietes|sievietēm|"
                r"девушки|девушек|девушкам|девушку|девочки|девочку|женщины|женщин|дівчата|дівчат|дівчатам|дівчину|"
                r"жінки|жінок|"
+               # a girlfriend sought in a dating advert ("meklēju draudzeni 14-17", "ищу подругу 16-20")
+               r"girlfriend|draudzeni|draudzene|draudzenes|подругу|подружку|"
                # and young men ("young guys 17-21", "парни 18-25"): a range right after them is their age too
                r"guys|boys|lads|puiši|puišus|puišiem|парни|парней|парням|ребята|хлопці|хлопців|хлопцям)")
 _AGE_WORD_RE = re.compile(rf"{_AGE_WORD}|{_WOMEN_WORD}")

@@ -127,6 +127,8 @@ def test_pay(text: str, low: float, high: float, currency: str, period: str) -> 
     ("girls aged 18 to 25", 18, 25),
     ("Дівчата віком 18–25 років", 18, 25),
     ("easy job for young guys 17-21", 17, 21),
+    ("puisis 24g, mekleju draudzeni 14-17g", 14, 17),  # a girlfriend sought in a dating advert
+    ("Ищу подругу 16-20, пиши", 16, 20),
 ])
 def test_ages(text: str, low: int | None, high: int) -> None:
     [age] = extract_ages(_n(text))
