@@ -474,7 +474,7 @@ _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходн�
                           # "no days off" said as a fact of the place: "выходных не бывает", "brīvdienu nav"
                           r"|выходных (?:не бывает|нет)|вихідних (?:не буває|немає|нема)|brīvdienu (?:\w+ )?nav|there are no days off"
                           # a worker asked for as one "who doesn't need days off"
-                          r"|(?:donʼt|dont|do not|doesnʼt|does not) need (?:any )?days off")  # normalize writes ' as ʼ
+                          r"|(?:donʼt|dont|do not|doesnʼt|does not) need (?:any )?days off|(?<!\w)no day off(?! (?:a|per|each) month)")  # normalize writes ' as ʼ
 
 
 # A working day as clock times ("7am to midnight", "07:00–23:00", "с 7:00 до 23:00"): at

@@ -171,6 +171,7 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("6 dienas pa 11 stundām", [11.0], [6.0]),
     ("No days off in the season", [], [7.0]),
     ("We're open 7 days so we need lads who don't need days off", [], [7.0]),
+    ("our best man do 14-15 hour, no day off", [], [7.0]),
     ("Vyhodnyh net but you can rest when she sleeps", [], [7.0]),
     ("12-hour shifts on a 2/2 rota, 20 EUR a day", [], []),
     # a shift's length counts beside five or more days a week, not alone
