@@ -249,6 +249,7 @@ def _ru_spellings(spellings: list[str], word: str) -> list[str]:
 _UK_VOWEL_I = re.compile(r"(?<=[аеиоуяюєії])[іи]")  # "liudei", "lyudey": людей
 _UK_APOSTROPHE = re.compile(r"(?<=[бпвмфр])(?=[яюєї])")  # the apostrophe typed away
 _UK_SOFT_O = re.compile(r"(?<=[цлнсдтз])(?=о)")  # ьо with the soft sign typed away
+_UK_VOWEL_E = re.compile(r"(?<=[аеиоуяюєії])е")  # "tvoe", "moe": твоє, моє (є after a vowel typed "e")
 
 
 def _uk_spellings(spellings: list[str]) -> list[str]:
@@ -256,7 +257,7 @@ def _uk_spellings(spellings: list[str]) -> list[str]:
     national transliteration drops the soft sign ("khodyt" is "ходить", "dzvonit"
     "дзвоніть") and writes й and ї as "i" after a vowel ("liudei" is "людей", "poizdky"
     "поїздки") and ї as "i" at the start ("ikh" is "їх"); plain writers also leave out
-    the apostrophe ("simiu" is "сім'ю"); informal writers also type г as "g" ("pogano") and х as "h" ("hto")."""
+    the apostrophe ("simiu" is "сім'ю") and write є after a vowel as "e" ("tvoe" is "твоє"); informal writers also type г as "g" ("pogano") and х as "h" ("hto")."""
     out = list(spellings)
     out += [s + "ь" for s in spellings if s[-1:] in ("т", "л", "н", "с", "з", "ц", "д")]
     out += [_UK_VOWEL_I.sub(letter, s) for s in list(out) if _UK_VOWEL_I.search(s) for letter in ("й", "ї")]
@@ -264,6 +265,7 @@ def _uk_spellings(spellings: list[str]) -> list[str]:
     out += [s.replace("ї", "ий") for s in list(out) if "ї" in s]  # "bazhanyi" is "бажаний", not "бажанї"
     out += [_UK_APOSTROPHE.sub("'", s) for s in list(out) if _UK_APOSTROPHE.search(s)]  # "simiu" is "сім'ю"
     out += [_UK_SOFT_O.sub("ь", s) for s in list(out) if _UK_SOFT_O.search(s)]  # "vidpratsovuiete": "цьо"
+    out += [_UK_VOWEL_E.sub("є", s) for s in list(out) if _UK_VOWEL_E.search(s)]  # "tvoe" is "твоє"
     out += [s.replace("ґ", "г") for s in list(out) if "ґ" in s]
     out += [s.replace("г", "х") for s in list(out) if "г" in s]
     return list(dict.fromkeys(out))

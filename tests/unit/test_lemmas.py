@@ -32,6 +32,7 @@ from scanner.lemmas import KeyMaker
     ("uk", ["сім'ю", "simiu", "simʼyu"]),
     ("uk", ["бажаний", "bazhanyi", "bazhanyy"]),
     ("uk", ["відпрацьовуєте", "vidpratsovuiete", "відпрацьовувати"]),
+    ("uk", ["твоє", "tvoe", "tvoie", "твій"]),  # є after a vowel typed "e"
     ("uk", ["погано", "pohano", "pogano"]),  # г typed "g" as well as "h"
     ("ru", ["счёт", "schet", "счет"]),  # "sch" is с+ч as well as щ
     ("ru", ["свободные", "svobodnye", "свободный"]),  # a final "ye" is also ые
