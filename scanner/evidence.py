@@ -85,7 +85,8 @@ _AMOUNT = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2}
 _MULT = r"(?:\s?(?:k(?!č)|к|тыс\.?|тис\.?|tūkst\.?|tukst\.?|thousand|000))?"  # "165 Kč" is no "165k"
 _CUR = (r"€|eur(?:o|os)?|eiro|evro|yevro|jevro|евро|євро|эвро|\$|usd|dollars?|dollar\w*|долл\w*|dolār\w*|£|gbp|"
         r"pounds?|фунт\w*|funt\w*|₽|руб\w*|rub\w*|₴|грн|hrn|uah|гривен\w*|гривн\w*|hryven\w*|pln|zł|zlot\w*|"
-        r"злот\w*|nok|sek|dkk|isk|kč|kr\.?|крон\w*|chf|czk|aed|dirhams?|дирхам\w*|dirkham\w*")
+        r"злот\w*|nok|sek|dkk|isk|kč|kr\.?|крон\w*|chf|czk|aed|dirhams?|дирхам\w*|dirkham\w*|"
+        r"₪|shekels?|шекел\w*|nis\b|ils\b|₺|liras?|лир\w*|лір\w*|qar\b|sar\b|riyals?|риал\w*|ріал\w*")
 _RANGE_SEP = r"\s?(?:-|–|—|līdz|lidz|до|to|по)\s?"
 _PAY = re.compile(
     rf"(?P<pre>(?P<cur1>{_CUR})\s?)?(?:no|от|від|from)?\s?(?P<a>{_AMOUNT}){_MULT}"
@@ -104,7 +105,8 @@ _CURRENCY_CODE = [
     ("GBP", r"£|gbp|pound|фунт|funt"), ("RUB", r"₽|руб|rub"), ("UAH", r"₴|грн|hrn|uah|гривен|гривн|hryven"),
     ("PLN", r"pln|zł|zlot|злот"),
     ("NOK", r"nok|kr|крон"), ("SEK", r"sek"), ("DKK", r"dkk"), ("CHF", r"chf"), ("CZK", r"czk|kč"), ("ISK", r"isk"),
-    ("AED", r"aed|dirham|дирхам"),
+    ("AED", r"aed|dirham|дирхам"), ("ILS", r"₪|shekel|шекел|nis|ils"), ("TRY", r"₺|lira|лир|лір"),
+    ("QAR", r"qar"), ("SAR", r"sar|riyal|риал|ріал"),
 ]
 
 # Word-initial only: "wages" is no "age", and "you" is no "y.o." ("show you the ropes. 30-38 hrs")
@@ -346,7 +348,8 @@ def extract_pay(text: str, numbers: list[tuple[int, int]] | None = None) -> list
 
 # Literals only (no character class), so that the search can skip to their first letters.
 _CUR_HINT = re.compile(r"€|\$|£|₽|₴|eur|eir|evr|евр|євр|эвр|usd|dol|долл|gbp|pound|фунт|funt|руб|rub|грн|hrn|uah|гривн|"
-                       r"гривен|hryven|pln|zł|zlot|злот|nok|sek|dkk|isk|kč|kr|крон|chf|czk|aed|dirham|дирхам|dirkham")
+                       r"гривен|hryven|pln|zł|zlot|злот|nok|sek|dkk|isk|kč|kr|крон|chf|czk|aed|dirham|дирхам|dirkham|"
+                       r"₪|shekel|шекел|nis|ils|₺|lira|лир|лір|qar|sar|riyal|риал|ріал")
 
 
 # Words after an amount that start something else than its period, and a clause break:
@@ -473,6 +476,8 @@ _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходн�
                           r"|(?:один|1) выходной в месяц|(?:один|1) вихідний на місяць"
                           # "no days off" said as a fact of the place: "выходных не бывает", "brīvdienu nav"
                           r"|выходных (?:не бывает|нет)|вихідних (?:не буває|немає|нема)|brīvdienu (?:\w+ )?nav|there are no days off"
+                          # "выходных первые полгода нет", "вихідний не передбачений"
+                          r"|выходн(?:ых|ой) (?:\w+ ){0,3}(?:нет|не предусмотрен\w*)(?!\w)|вихідн(?:их|ий) (?:\w+ ){0,3}(?:немає|нема|не передбачен\w*)(?!\w)"
                           # a worker asked for as one "who doesn't need days off"
                           r"|(?:donʼt|dont|do not|doesnʼt|does not) need (?:any )?days off|(?<!\w)no day off(?! (?:a|per|each) month)")  # normalize writes ' as ʼ
 

@@ -75,7 +75,8 @@ class Contact:
 # Rough rates for pay thresholds (not for accounting): euros per unit of each currency, and
 # how many of each pay period make a month.
 EUR_PER_UNIT = {"EUR": 1.0, "USD": 0.92, "GBP": 1.17, "PLN": 0.23, "RUB": 0.011, "UAH": 0.023, "NOK": 0.086,
-                "SEK": 0.088, "DKK": 0.134, "CHF": 1.05, "CZK": 0.04, "ISK": 0.0067, "AED": 0.25}
+                "SEK": 0.088, "DKK": 0.134, "CHF": 1.05, "CZK": 0.04, "ISK": 0.0067, "AED": 0.25,
+                "ILS": 0.25, "TRY": 0.027, "QAR": 0.25, "SAR": 0.25}
 PER_MONTH = {"hour": 168.0, "day": 22.0, "week": 4.33, "month": 1.0, "year": 1 / 12, "unknown": 1.0}
 
 

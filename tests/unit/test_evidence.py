@@ -115,6 +115,12 @@ def test_messenger_handles_and_emails() -> None:
     # not a bonus named by its period, and not a Latvian period word without a rate word
     ("monthly bonus €200", 200, 200, "EUR", "unknown"),
     ("kurss 5 dienas 900 €", 900, 900, "EUR", "unknown"),
+    # Gulf, Israel and Turkey, where care and domestic work is recruited for
+    ("Оплата 350 лир в час, выплата каждую пятницу", 350, 350, "TRY", "hour"),
+    ("Зарплата 6000 шекелей в месяц", 6000, 6000, "ILS", "month"),
+    ("Оплата 5500 шекелів на місяць", 5500, 5500, "ILS", "month"),
+    ("Salary: QAR 1,000 per month basic", 1000, 1000, "QAR", "month"),
+    ("1500 riyals a month", 1500, 1500, "SAR", "month"),
 ])
 def test_pay(text: str, low: float, high: float, currency: str, period: str) -> None:
     [pay] = extract_pay(_n(text))
@@ -172,6 +178,10 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("No days off in the season", [], [7.0]),
     ("We're open 7 days so we need lads who don't need days off", [], [7.0]),
     ("our best man do 14-15 hour, no day off", [], [7.0]),
+    # no day off said as a rule of the job, with words between
+    ("Выходных первые полгода нет, дальше — как решит семья.", [], [7.0]),
+    ("Вихідний не передбачений, бо підопічна не може лишатися сама.", [], [7.0]),
+    ("Выходной в субботу, в воскресенье тоже.", [], []),
     ("Vyhodnyh net but you can rest when she sleeps", [], [7.0]),
     ("12-hour shifts on a 2/2 rota, 20 EUR a day", [], []),
     # a shift's length counts beside five or more days a week, not alone
@@ -241,6 +251,10 @@ def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
 def test_a_ukrainian_week_is_not_a_day() -> None:
     (pay,) = extract_pay(_n("Далі 300 £ на тиждень"))  # "тиждень" ends in "день"
     assert pay.period == "week"
+
+
+def test_a_currency_code_needs_its_word_boundary() -> None:
+    assert extract_pay(_n("7 sarkanie karogi, 12 qarib")) == []
 
 
 def test_a_period_word_after_depending_on_is_not_the_pay_period() -> None:
