@@ -156,12 +156,13 @@ _COMPANY_FORM = re.compile(  # the shared look-behind tested once: see _ANY_MESS
 @dataclass(frozen=True, slots=True)
 class WorkTime:
     """Stated working time: `hours` a day or `days` a week (the upper figure of a range), or
-    a plain "no days off"."""
+    a plain "no days off", or `week` hours a week ("60 hours a week", "норма 60 годин на тиждень")."""
 
     hours: float | None
     days: float | None
     start: int
     end: int
+    week: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,7 +446,12 @@ _RANGE_DASH = r"\s?(?:-|–|—|līdz|lidz|до|to)\s?"
 _HOURS_A_DAY = re.compile(
     rf"(?<!\d)(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
     r"(?:h|st\.?|stund\w*|час\w*|ч\.?|годин\w*|год\.?|hours?|hrs?)\s?(?:/|per|a|в|на|par|за)?\s?"
-    r"(?:dien\w*|день|сутки|добу|day)")  # not "a shift": 12-hour shifts on a 2/2 rota are ordinary
+    r"(?:dien\w*|день|сутки|добу|day|daily|ежедневно|щодня|щоденно)")  # not "a shift": 12-hour shifts on a 2/2 rota are ordinary
+# Hours a week ("60 hours a week", "60 годин на тиждень", "60 stundas nedēļā"): two digits only
+_HOURS_A_WEEK = re.compile(
+    rf"(?<!\d)(?P<a>\d{{2}})(?:{_RANGE_DASH}(?P<b>\d{{2}}))?\s?"
+    r"(?:h|st\.?|stund\w*|час\w*|ч\.?|годин\w*|год\.?|hours?|hrs?)\s?(?:/|per|a|в|на|par|за)?\s?"
+    r"(?:ned\w*|нед\w*|тиж\w*|week|wk)")
 _DAYS_A_WEEK = re.compile(
     rf"(?<!\d)(?P<a>[1-7])(?:{_RANGE_DASH}(?P<b>[1-7]))?\s?"
     r"(?:dien\w*|дн\w*|days?)\s?(?:/|per|a|в|на|par)?\s?(?:ned\w*|нед\w*|тиж\w*|week|wk)")
@@ -542,7 +548,7 @@ def _shift_hours(m: re.Match[str]) -> float | None:
 # or a working day, or `_SHIFT` a clock time, which `_shift_hours` needs): searched for in
 # a number's window before the patterns are.
 _WORK_TIME_HINT = re.compile(
-    r"dien|день|сутки|добу|day|ned|нед|тиж|week|wk|дн|dni|shift|maiņ|main|смен|змін|work|рабочий день|робочий день"
+    r"dien|день|сутки|добу|day|daily|ежедневно|щодня|щоденно|ned|нед|тиж|week|wk|дн|dni|shift|maiņ|main|смен|змін|work|рабочий день|робочий день"
     r"|работаем|працюємо|darba diena|strādājam|stradajam|:[0-5]\d|\d\s?(?:am|pm|a\.m\.|p\.m\.)|midnight|pusnaktij"
     r"|полуночи|півночі")
 
@@ -568,6 +574,10 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
                 out.append(WorkTime(float(top), None, m.start(), m.end()))
         for m in _DAYS_A_WEEK.finditer(text, a, b):
             out.append(WorkTime(None, float(m.group("b") or m.group("a")), m.start(), m.end()))
+        for m in _HOURS_A_WEEK.finditer(text, a, b):
+            top = int(m.group("b") or m.group("a"))
+            if 30 <= top <= 100:
+                out.append(WorkTime(None, None, m.start(), m.end(), week=float(top)))
         for m in _DAYS_BY_HOURS.finditer(text, a, b):
             top = int(m.group("b") or m.group("a"))
             if 1 <= top <= 24:

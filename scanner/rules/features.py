@@ -301,7 +301,8 @@ def spaced_contact(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
 
 def long_hours(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     """Excessive working time (an ILO indicator of forced labour): `hours` a day or more,
-    `days` a week or more, or stated hours a day times days a week of `weekly` or more."""
+    `days` a week or more, or `weekly` hours a week or more, stated as such or as hours a day
+    times days a week."""
     hours, days, weekly = params.get("hours", 12.0), params.get("days", 7.0), params.get("weekly", 60.0)
     out = []
     for w in x.evidence.work_time:
@@ -309,6 +310,8 @@ def long_hours(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
             out.append((w.start, w.end, f"{w.hours:g} hours a day"))
         elif w.days is not None and w.days >= days:
             out.append((w.start, w.end, f"{w.days:g} days a week"))
+        elif w.week is not None and w.week >= weekly:
+            out.append((w.start, w.end, f"{w.week:g} hours a week"))
     if not out:  # "6 days a week, 11 hours a day" is 66 hours
         per_day = max((w.hours for w in x.evidence.work_time if w.hours is not None), default=0.0)
         per_week = [w for w in x.evidence.work_time if w.days is not None]

@@ -178,6 +178,7 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("No days off in the season", [], [7.0]),
     ("We're open 7 days so we need lads who don't need days off", [], [7.0]),
     ("our best man do 14-15 hour, no day off", [], [7.0]),
+    ("Work 10-12 hours daily, Sunday also if project urgent.", [12.0], []),
     # no day off said as a rule of the job, with words between
     ("Выходных первые полгода нет, дальше — как решит семья.", [], [7.0]),
     ("Вихідний не передбачений, бо підопічна не може лишатися сама.", [], [7.0]),
@@ -246,6 +247,17 @@ def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
     assert [w.hours for w in found if w.hours is not None] == hours
     assert [w.days for w in found if w.days is not None] == days
     assert extract_evidence(_n(text)).work_time == tuple(found)
+
+
+@pytest.mark.parametrize("text, week", [
+    ("норма 60 годин на тиждень", [60.0]),
+    ("up to 72 hours a week in season", [72.0]),
+    ("38–40 stundas nedēļā", [40.0]),
+    ("5 days a week, 8 hours a day", []),
+    ("3 hours a week of language lessons", []),  # two digits only: no working week
+])
+def test_hours_a_week(text: str, week: list[float]) -> None:
+    assert [w.week for w in extract_work_time(_n(text)) if w.week is not None] == week
 
 
 def test_a_ukrainian_week_is_not_a_day() -> None:
