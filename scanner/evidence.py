@@ -446,7 +446,7 @@ _RANGE_DASH = r"\s?(?:-|–|—|līdz|lidz|до|to)\s?"
 _HOURS_A_DAY = re.compile(
     rf"(?<!\d)(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
     r"(?:h|st\.?|stund\w*|час\w*|ч\.?|годин\w*|год\.?|hours?|hrs?)\s?(?:/|per|a|в|на|par|за)?\s?"
-    r"(?:dien\w*|день|сутки|добу|day|daily|ежедневно|щодня|щоденно)")  # not "a shift": 12-hour shifts on a 2/2 rota are ordinary
+    r"(?:dien\w*|день|сутки|добу|day|daily|ежедневно|щодня|щоденно|кожен день|кожного дня|каждый день|every day|katru dienu)")  # not "a shift": 12-hour shifts on a 2/2 rota are ordinary
 # Hours a week ("60 hours a week", "60 годин на тиждень", "60 stundas nedēļā"): two digits only
 _HOURS_A_WEEK = re.compile(
     rf"(?<!\d)(?P<a>\d{{2}})(?:{_RANGE_DASH}(?P<b>\d{{2}}))?\s?"
@@ -548,7 +548,7 @@ def _shift_hours(m: re.Match[str]) -> float | None:
 # or a working day, or `_SHIFT` a clock time, which `_shift_hours` needs): searched for in
 # a number's window before the patterns are.
 _WORK_TIME_HINT = re.compile(
-    r"dien|день|сутки|добу|day|daily|ежедневно|щодня|щоденно|ned|нед|тиж|week|wk|дн|dni|shift|maiņ|main|смен|змін|work|рабочий день|робочий день"
+    r"dien|день|сутки|добу|day|daily|ежедневно|щодня|щоденно|кожен|кожного|каждый|ned|нед|тиж|week|wk|дн|dni|shift|maiņ|main|смен|змін|work|рабочий день|робочий день"
     r"|работаем|працюємо|darba diena|strādājam|stradajam|:[0-5]\d|\d\s?(?:am|pm|a\.m\.|p\.m\.)|midnight|pusnaktij"
     r"|полуночи|півночі")
 

@@ -179,6 +179,7 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("We're open 7 days so we need lads who don't need days off", [], [7.0]),
     ("our best man do 14-15 hour, no day off", [], [7.0]),
     ("Work 10-12 hours daily, Sunday also if project urgent.", [12.0], []),
+    ("Платим 7 евро на годину, робота 12 годин кожен день.", [12.0], []),
     # no day off said as a rule of the job, with words between
     ("Выходных первые полгода нет, дальше — как решит семья.", [], [7.0]),
     ("Вихідний не передбачений, бо підопічна не може лишатися сама.", [], [7.0]),
