@@ -54,6 +54,10 @@ class GlobalContext:
     # advert frames only: alarm words a lure borrows as readily as a warning does ("beware of
     # fraudsters", "scam alert"); they count towards min_terms only beside a term that is not weak
     weak_terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # advert frames only: words with which a writer turns from the warning to an offer of
+    # their own ("but if you want to really earn, our club needs ..."); hits after the first
+    # such turn that follows a frame term are not changed by the frame
+    turn_terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,7 @@ class _GlobalContextModel(BaseModel):
     scope: Literal["sentence", "advert"] = "sentence"
     min_terms: int = Field(1, ge=1, le=10)
     weak: dict[str, list[str]] = Field(default_factory=dict)
+    turn: dict[str, list[str]] = Field(default_factory=dict)
 
 
 def _load_contexts(root: Path, problems: list[str]) -> tuple[GlobalContext, ...]:
@@ -115,13 +120,16 @@ def _load_contexts(root: Path, problems: list[str]) -> tuple[GlobalContext, ...]
         except ValidationError as exc:
             problems.extend(_pydantic_problems(path, exc))
             continue
-        bad = [lang for lang in (*m.near, *m.weak) if lang not in ("lv", "ru", "uk", "en")]
+        bad = [lang for lang in (*m.near, *m.weak, *m.turn) if lang not in ("lv", "ru", "uk", "en")]
         if bad:
             problems.append(f"{path}: {m.id}: unknown languages {bad}")
         if m.weak and m.scope != "advert":
             problems.append(f"{path}: {m.id}: weak terms are for advert frames (scope: advert) only")
+        if m.turn and m.scope != "advert":
+            problems.append(f"{path}: {m.id}: turn terms are for advert frames (scope: advert) only")
         out.append(GlobalContext(m.id, m.title, m.factor, m.window, {k: tuple(v) for k, v in m.near.items()},
-                                 m.scope, m.min_terms, {k: tuple(v) for k, v in m.weak.items()}))
+                                 m.scope, m.min_terms, {k: tuple(v) for k, v in m.weak.items()},
+                                 {k: tuple(v) for k, v in m.turn.items()}))
     return tuple(out)
 
 

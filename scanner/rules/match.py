@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, KeysView
+from collections.abc import Callable, KeysView, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -49,6 +49,9 @@ CLAUSE_BREAKS = frozenset({
     "ru:ctob", "ru:ibo",                         # чтобы/чтоб, ибо
     "uk:sob", "uk:bo",                           # щоб, бо
 })
+# Group numbers of an advert frame's terms: its terms 0, 1, ...; weak terms -1, -2, ...;
+# turn terms _TURN, _TURN - 1, ... (far below any weak term's number)
+_TURN = -100_000
 _PREFIX = re.compile(r"^" + _PUNCT)
 _SUFFIX = re.compile(_PUNCT + r"$")
 # Letters and digits stay together: "sro4no", "m0ney" and "3scort" are words in disguise.
@@ -148,6 +151,9 @@ class Matcher:
             for lang, terms in gctx.weak_terms.items():
                 for i, term in enumerate(terms):  # weak terms are numbered -1, -2, ...
                     self._add_term(term, lang, _Slot(ref, -1 - i), once_per_ref=True)
+            for lang, terms in gctx.turn_terms.items():
+                for i, term in enumerate(terms):  # turn terms are numbered _TURN, _TURN - 1, ...
+                    self._add_term(term, lang, _Slot(ref, _TURN - i), once_per_ref=True)
         self._index_slots()
 
     def _index_slots(self) -> None:
@@ -276,7 +282,8 @@ class Matcher:
                                   kind, advert_lang)
         lure_spans = [(h.start, h.end) for h in lures]
         return self._advert_frames(hits + features, by_slot,
-                                   lambda token: not any(a <= tokens.starts[token] < b for a, b in lure_spans))
+                                   lambda token: not any(a <= tokens.starts[token] < b for a, b in lure_spans),
+                                   tokens.starts)
 
     def _assign_keys(self, tokens: Tokens, sentences: list[Sentence]) -> tuple[list[str], list[int]]:
         """Each token's key in its sentence's language, and its sentence's index. A token
@@ -363,22 +370,33 @@ class Matcher:
         return min(weight, 1.0), ("; " + "; ".join(notes) if notes else "")
 
     def _advert_frames(self, hits: list[Hit], by_slot: dict[tuple[int, int], list[tuple[int, int]]],
-                       counts: Callable[[int], bool]) -> list[Hit]:
+                       counts: Callable[[int], bool], starts: Sequence[int]) -> list[Hit]:
         """Frames that change every text hit when enough of their terms occur in the advert
         (an NGO or police warning that quotes several lures). A term counts only where
         `counts(first token)` holds: not inside a lure's own words, so a lure cannot damp the
-        score it adds to ("become a board member, only on paper" is no charity's board)."""
+        score it adds to ("become a board member, only on paper" is no charity's board). A
+        frame stops at its first turn term after a frame term (`starts`: each token's offset):
+        "beware of fake agencies... but if you want to really earn, our club needs hostesses"
+        warns first and then makes the lure itself."""
         found: dict[int, list[tuple[list[tuple[int, int]], bool]]] = {ref: [] for ref in self._advert_refs}
+        turns: dict[int, list[int]] = {ref: [] for ref in self._advert_refs}
         for (ref, g), spans in by_slot.items():  # one pass over the slots, not one per frame
             if ref in found:
+                if g <= _TURN:
+                    turns[ref] += [span[0] for span in spans]
+                    continue
                 kept = [span for span in spans if counts(span[0])]
                 if kept:
                     found[ref].append((kept, g < 0))  # a weak term has a negative group number
         for ref in self._advert_refs:
             gctx = self._refs[ref].context  # type: ignore[union-attr]
             if _distinct_terms(found[ref]) >= gctx.min_terms:
+                first = min(span[0] for spans, _weak in found[ref] for span in spans)
+                after = [t for t in turns[ref] if t > first]
+                end = starts[min(after)] if after else None
                 note = f"; {gctx.id} ×{gctx.factor:g} ({gctx.title.split(':')[0].lower()})"
-                hits = [replace(h, weight=h.weight * gctx.factor, reason=h.reason + note) for h in hits]
+                hits = [h if end is not None and h.start >= end
+                        else replace(h, weight=h.weight * gctx.factor, reason=h.reason + note) for h in hits]
         return hits
 
     def _features(self, x: FeatureInput, kind: str, advert_lang: str) -> list[Hit]:

@@ -271,3 +271,37 @@ def test_a_lure_that_sounds_like_a_warning_is_no_awareness_text(scanner, text: s
     result = scanner.scan(Advert(id="c", text=text, kind="job"))
     assert result.flagged
     assert not any("CX02" in f.reason for f in result.findings)
+
+
+# A warning that turns into the writer's own offer: the frame covers the warning, not the
+# lure after the turn ("but if you want to really earn, our club needs hostesses").
+_WARNINGS_THAT_TURN_INTO_LURES = [
+    ("lv", "Meitenes, neuzķerieties uz tiem, kas sola modeļa karjeru Milānā, tur visi ir krāpnieki, es pati tā "
+           "pazaudēju naudu. Nekad nemaksājiet par reģistrāciju! Bet ja gribat reāli nopelnīt, mūsu klubam Cīrihē "
+           "vajag hostešu. Darbs vakaros, jāsēž ar viesiem pie galdiņa, no katras pudeles tev procenti. Ar "
+           "klientiem ārpus kluba – tikai ja pati gribi, bet par to maksā ļoti labi. Biļeti nopērk klubs, "
+           "dzīvoklis virs kluba, atdosi no pirmajām algām. Raksti man privāti."),
+    ("uk", "Обережно з кредитами на ваше ім'я! Зараз багато шахраїв оформлюють кредити на чужі документи. Ніколи не "
+           "надсилайте фото паспорта незнайомим! А от якщо потрібен законний підробіток – наша фірма шукає "
+           "українців з PESEL: реєструємо на вас фірму, ви віддали нам картку і доступ до інтернет-банку, "
+           "а ми платимо 500 zł щомісяця. Пишіть у Viber."),
+]
+
+
+@pytest.mark.parametrize("lang, text", _WARNINGS_THAT_TURN_INTO_LURES)
+def test_a_warning_that_turns_into_an_offer_damps_only_the_warning(scanner, lang: str, text: str) -> None:
+    result = scanner.scan(Advert(id="t", text=text, kind="job"))
+    assert result.flagged, [(f.rule, f.weight, f.reason[-60:]) for f in result.findings]
+    turn = text.index("Bet ja" if lang == "lv" else "А от якщо")
+    after = [f for f in result.findings if f.start >= turn and f.weight > 0]
+    assert after and not any("CX02" in f.reason for f in after)
+
+
+def test_a_turn_term_before_the_warning_does_not_end_it(scanner) -> None:
+    """The turn counts only after a frame term: an awareness text that opens with "our club
+    needs ..." as a quote stays an awareness text."""
+    text = ("'Our club needs hostesses in Zurich, ticket paid, repay from your first wages' – police warning: "
+            "adverts like this are debt bondage. Do not pay for a job, check the agency on the state register, "
+            "report them to the police and share this with your friends.")
+    result = scanner.scan(Advert(id="t", text=text, kind="job"))
+    assert not result.flagged
