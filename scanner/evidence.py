@@ -443,14 +443,14 @@ def extract_ages(text: str, numbers: list[tuple[int, int]] | None = None) -> lis
 
 
 _RANGE_DASH = r"\s?(?:-|–|—|līdz|lidz|до|to)\s?"
+# An hours word and the preposition before its period ("hours a", "часов в", "st./")
+_HOURS_PER = r"(?:h|st\.?|stund\w*|час\w*|ч\.?|годин\w*|год\.?|hours?|hrs?)\s?(?:/|per|a|в|на|par|за)?\s?"
 _HOURS_A_DAY = re.compile(
-    rf"(?<!\d)(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
-    r"(?:h|st\.?|stund\w*|час\w*|ч\.?|годин\w*|год\.?|hours?|hrs?)\s?(?:/|per|a|в|на|par|за)?\s?"
+    rf"(?<!\d)(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?{_HOURS_PER}"
     r"(?:dien\w*|день|сутки|добу|day|daily|ежедневно|щодня|щоденно|кожен день|кожного дня|каждый день|every day|katru dienu)")  # not "a shift": 12-hour shifts on a 2/2 rota are ordinary
 # Hours a week ("60 hours a week", "60 годин на тиждень", "60 stundas nedēļā"): two digits only
 _HOURS_A_WEEK = re.compile(
-    rf"(?<!\d)(?P<a>\d{{2}})(?:{_RANGE_DASH}(?P<b>\d{{2}}))?\s?"
-    r"(?:h|st\.?|stund\w*|час\w*|ч\.?|годин\w*|год\.?|hours?|hrs?)\s?(?:/|per|a|в|на|par|за)?\s?"
+    rf"(?<!\d)(?P<a>\d{{2}})(?:{_RANGE_DASH}(?P<b>\d{{2}}))?\s?{_HOURS_PER}"
     r"(?:ned\w*|нед\w*|тиж\w*|week|wk)")
 _DAYS_A_WEEK = re.compile(
     rf"(?<!\d)(?P<a>[1-7])(?:{_RANGE_DASH}(?P<b>[1-7]))?\s?"

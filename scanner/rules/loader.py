@@ -127,10 +127,13 @@ def _load_contexts(root: Path, problems: list[str]) -> tuple[GlobalContext, ...]
             problems.append(f"{path}: {m.id}: weak terms are for advert frames (scope: advert) only")
         if m.turn and m.scope != "advert":
             problems.append(f"{path}: {m.id}: turn terms are for advert frames (scope: advert) only")
-        out.append(GlobalContext(m.id, m.title, m.factor, m.window, {k: tuple(v) for k, v in m.near.items()},
-                                 m.scope, m.min_terms, {k: tuple(v) for k, v in m.weak.items()},
-                                 {k: tuple(v) for k, v in m.turn.items()}))
+        out.append(GlobalContext(m.id, m.title, m.factor, m.window, _per_language(m.near),
+                                 m.scope, m.min_terms, _per_language(m.weak), _per_language(m.turn)))
     return tuple(out)
+
+
+def _per_language(terms: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    return {lang: tuple(words) for lang, words in terms.items()}
 
 
 def _read_yaml(path: Path, problems: list[str]) -> Any:
