@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lemmas import latvian_written, word_forms
+from .lemmas import known_transliteration, latvian_written, word_forms
 
 # A sentence runs to a stop followed by whitespace, or to a line end. A stop inside a word
 # ("3.5", "g.)", "www.x.lv") belongs to the sentence: no text may fall between sentences.
@@ -225,8 +225,8 @@ def _by_words(s: str, start: int, end: int, langs: tuple[str, ...], hint: str | 
             return Sentence(start, end, pick, 0.5, "words")
     if hint in langs:
         return Sentence(start, end, hint, 0.5, "hint")
-    if "en" in langs and (found := _by_dictionary(words)):
-        return Sentence(start, end, found, 0.6, "words")
+    if "en" in langs and (found := _by_dictionary(words) or _by_transliteration(words)):
+        return Sentence(start, end, found, 0.6 if found in ("en", "lv") else 0.5, "words")
     cyrillic = langs == ("ru", "uk")
     return _by_lingua(s, start, end, hint, lingua_min_chars * (3 if cyrillic else 1),
                       default=best if top else "", cyrillic=cyrillic)
@@ -271,6 +271,31 @@ def _by_dictionary(words: list[str]) -> str | None:
     lv_forms, typed_plain = word_forms("lv"), latvian_written()
     in_lv = sum(w in lv_forms or w in typed_plain for w in words)
     return "lv" if in_lv >= _DICT_PLAIN_LV_SHARE * n and in_lv > in_en else None
+
+
+# Latin-script Russian or Ukrainian without the function words above ("Zhilje daem, edu daem,
+# dorogu oplachivaem, potom otrabotaesh"): most of its words read as common dictionary words
+# once transliterated back (the lemmatizer's own readings) and are no English or Latvian
+# forms ("part", "time", "tikai" read as парта, тим, тикать). lingua has no Latin-script
+# Russian and would call such a line English or "other".
+_TRANSLIT_MIN_WORDS = 3
+_TRANSLIT_SHARE = 0.6
+
+
+def _by_transliteration(words: list[str]) -> str | None:
+    """ "ru" or "uk" when most words (of three letters or more) are transliterated
+    dictionary words of that language that are no English or Latvian forms, else None."""
+    words = [w for w in words if len(w) > 2 and w.isascii()]
+    if len(words) < _TRANSLIT_MIN_WORDS:
+        return None
+    en_forms, lv_forms, typed_plain = word_forms("en"), word_forms("lv"), latvian_written()
+    slavic = [w for w in words if en_forms.get(w) is None and w not in lv_forms and w not in typed_plain]
+    ru = sum(known_transliteration(w, "ru") for w in slavic)
+    uk = sum(known_transliteration(w, "uk") for w in slavic)
+    best = max(ru, uk)
+    if best < _TRANSLIT_MIN_WORDS or best < _TRANSLIT_SHARE * len(words):
+        return None
+    return "ru" if ru >= uk else "uk"
 
 
 # A token with "@", "/", a digit or an inner dot is a contact, address or number, not language.

@@ -212,6 +212,15 @@ def _lemma_slavic_raw(word: str, lang: str) -> str:
     loan = _LV_IN_SLAVIC.get(strip_accents(word))
     if loan is not None:
         return loan[0] if lang == "ru" else loan[1]
+    reading = _latin_reading(word, lang)
+    # an unknown transliteration stays as written: the skeleton and stem still catch inflection
+    return word if reading is None else morph.parse(reading)[0][_NORMAL_FORM]
+
+
+def _latin_reading(word: str, lang: str) -> str | None:
+    """The dictionary word a Latin-script Russian or Ukrainian word stands for, in Cyrillic
+    (pymorphy3's spelling), or None."""
+    morph = _morph(lang)
     # "zhilye" is "жильё": try a soft sign before an iotated vowel first, then the plain reading.
     # A final "t" is usually an infinitive's "ть" ("zhit" is "жить", not "жито").
     soft = _SOFT_BEFORE_IOTATED.sub(r"'\1", word)
@@ -229,8 +238,23 @@ def _lemma_slavic_raw(word: str, lang: str) -> str:
     for cyr in spellings:
         cyr = cyr.replace("ʼ", "'")  # pymorphy3's apostrophe
         if morph.word_is_known(cyr):
-            return morph.parse(cyr)[0][_NORMAL_FORM]
-    return word  # unknown transliteration: the skeleton and stem still catch inflection
+            return cyr
+    return None
+
+
+# Proper nouns are no evidence of a language: "riga", "london", "kris" read as Рига, Лондон, Крис.
+_PROPER = frozenset(("Name", "Surn", "Patr", "Geox", "Orgn", "Trad"))
+
+
+@lru_cache(maxsize=50_000)
+def known_transliteration(word: str, lang: str) -> bool:
+    """Whether a Latin-script word reads as a common word of the Russian or Ukrainian
+    dictionary ("oplachivaem", "otrabotaesh"). A Latvian loan word read through
+    `_LV_IN_SLAVIC` ("darbs") is Latvian, not a transliteration."""
+    if strip_accents(word) in _LV_IN_SLAVIC or not _LATIN_LETTER.search(word):
+        return False
+    reading = _latin_reading(word, lang)
+    return reading is not None and _PROPER.isdisjoint(_morph(lang).parse(reading)[0][1].grammemes)
 
 
 def _ru_spellings(spellings: list[str], word: str) -> list[str]:

@@ -158,3 +158,32 @@ def test_one_english_function_word_does_not_make_a_latvian_line_english() -> Non
     assert _langs("Dzivoklis un cels no musu puses.\nIzbrauksana jau so pirmdien, zvaniet (Aivars).") == ["lv", "lv"]
     # a short English line with one function word stays English
     assert _langs("So nice to meet you.") == ["en"]
+
+
+@pytest.mark.parametrize("text, lang", [
+    # no Russian function word in the lists, so once English (lingua has no Latin-script
+    # Russian): blind extra696 ru-pz17
+    ("Zhil'e daem, edu daem, dorogu oplachivaem, potom otrabotaesh.", "ru"),
+    ("Zhytlo daiemo, dorohu oplachuiemo, potim vidpratsiuiesh.", "uk"),
+])
+def test_transliterated_dictionary_words_decide_a_line_without_function_words(text: str, lang: str) -> None:
+    assert _langs(text) == [lang]
+
+
+@pytest.mark.parametrize("text", [
+    # English words that read as Russian ones ("part", "time": парта, тим) and place names
+    # (Рига, Лондон, Манчестер) are no evidence of transliteration
+    "Single dad, 36, Jelgava",
+    "Barista part time, Manchester",
+    "Tom, 44, London / Riga",
+])
+def test_english_words_and_place_names_are_not_read_as_transliteration(text: str) -> None:
+    assert "ru" not in _langs(text) and "uk" not in _langs(text)
+
+
+def test_known_transliteration_skips_proper_nouns_and_latvian_loans() -> None:
+    from scanner.lemmas import known_transliteration
+
+    assert known_transliteration("oplachivaem", "ru")
+    assert not known_transliteration("london", "ru")  # Лондон: a place name
+    assert not known_transliteration("darbs", "ru")  # Latvian, read as "работа" only as a loan
