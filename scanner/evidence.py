@@ -478,8 +478,10 @@ _DAYS_BY_HOURS = re.compile(
 _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходных|без вихідних|bez vyh?k?odnyh|bez vykhodnykh|bez vykhidnykh|no days off|7/7"
                           r"|vyh?k?odn[yi]h net"  # "vyhodnyh net" (выходных нет) in Latin letters
                           # one day off a month is a seven-day week for the other three
-                          r"|(?:one|1) day off (?:a|per|each) month|(?:viena|1) brīvdiena (?:mēnesī|mēnesi)"
-                          r"|(?:один|1) выходной в месяц|(?:один|1) вихідний на місяць"
+                          r"|(?:one|1) day off (?:a|per|each|in a) month|(?:viena|1) brīv(?:diena|a diena|ā diena) (?:mēnesī|mēnesi)"
+                          r"|brīvdiena (?:viena|vienu reizi|1 reizi) mēnesī"
+                          r"|(?:один|1) выходной (?:в месяц|(?:один |1 )?раз в месяц)|выходной (?:один|1) раз в месяц"
+                          r"|(?:один|1) вихідний (?:на місяць|(?:один |1 )?раз на місяць)|вихідний (?:один|1) раз на місяць"
                           # "no days off" said as a fact of the place: "выходных не бывает", "brīvdienu nav"
                           r"|выходных (?:не бывает|нет)|вихідних (?:не буває|немає|нема)|brīvdienu (?:\w+ )?nav|there are no days off"
                           # "выходных первые полгода нет", "вихідний не передбачений"
@@ -495,8 +497,11 @@ _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходн�
 _CLOCK = r"(?P<{n}>\d{{1,2}})(?:[:.](?P<{n}m>(?<=:)[0-5]\d|(?<=\.)(?:00|15|30|45)))?(?:\s?(?P<{n}p>am|pm|a\.m\.|p\.m\.))?"
 _SHIFT = re.compile(  # the text is case-folded, so "EUR" reads "eur"
     r"(?<![\d:.,€$£])(?<!eur )" + _CLOCK.format(n="a") + r"\s?(?:-|–|—|to|till|until|līdz|до)\s?(?:"
-    + _CLOCK.format(n="b") + r"|(?P<mid>midnight|pusnaktij|полуночи|півночі))(?![\d:])"
+    + _CLOCK.format(n="b") + r"|(?P<mid>midnight|pusnaktij|полуночи|півночі"
+    # "no 6:00 līdz vēlam vakaram", "from 6am till late evening": read as ten at night
+    r"|(?:late evening|late at night|late night|vēlam vakaram|vēlai naktij|vēla vakara|позднего вечера|поздней ночи|пізнього вечора|пізньої ночі)))(?![\d:])"
     rf"(?!\s?(?:{_CUR}|zl|ron|lei)(?!\w))")
+_MIDNIGHT = frozenset(("midnight", "pusnaktij", "полуночи", "півночі"))
 # opening hours are not one person's working day
 _OPENING = re.compile(r"(?:open|opening|atvērt|atvert|открыт|відкрит|работаем|працюємо|darba laiks)\w*\W+(?:\w+\W+){0,3}$")
 # "7 days, 8am till close": a bare "7 days" between punctuation or before clock times is the working week, unless
@@ -534,7 +539,8 @@ def _shift_hours(m: re.Match[str]) -> float | None:
     if not timed or int(m.group("a")) > 24 or (m.group("b") and int(m.group("b")) > 24):
         return None
     start = _clock(m.group("a"), m.group("am"), m.group("ap"))
-    end = 24.0 if m.group("mid") else _clock(m.group("b"), m.group("bm"), m.group("bp"))
+    mid = m.group("mid")
+    end = (24.0 if mid in _MIDNIGHT else 22.0) if mid else _clock(m.group("b"), m.group("bm"), m.group("bp"))
     if not m.group("ap") and not m.group("am") and (m.group("bp") or "")[:1] == "p" and start + 12 < end:
         start += 12  # "2–5pm": the "pm" is the start's too (14:00 to 17:00, not 2:00 to 17:00)
     if end <= start:  # past midnight: "22:00–6:00", "7am to 1am"; "8:00–2:00" is a 12-hour clock misread
@@ -550,10 +556,10 @@ def _shift_hours(m: re.Match[str]) -> float | None:
 _WORK_TIME_HINT = re.compile(
     r"dien|день|сутки|добу|day|daily|ежедневно|щодня|щоденно|кожен|кожного|каждый|ned|нед|тиж|week|wk|дн|dni|shift|maiņ|main|смен|змін|work|рабочий день|робочий день"
     r"|работаем|працюємо|darba diena|strādājam|stradajam|:[0-5]\d|\d\s?(?:am|pm|a\.m\.|p\.m\.)|midnight|pusnaktij"
-    r"|полуночи|півночі")
+    r"|полуночи|півночі|late|vēl|поздн|пізн")
 
 
-_NO_DAYS_OFF_HINTS = ("brīvdien", "brivdien", "выходн", "вихідн", "vyhodn", "vykhodn", "vykhidn", "vyhkodn", "days off", "day off", "7/7")
+_NO_DAYS_OFF_HINTS = ("brīvdien", "brivdien", "brīva diena", "brīvā diena", "выходн", "вихідн", "vyhodn", "vykhodn", "vykhidn", "vyhkodn", "days off", "day off", "7/7")
 
 
 def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -> list[WorkTime]:

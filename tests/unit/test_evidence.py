@@ -242,6 +242,12 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("Strādājam sešas dienas nedēļā.", [], [6.0]),
     ("Работаем семь дней в неделю.", [], [7.0]),
     ("Seven days in Rome: a guided tour", [], []),
+    # one day off a month is a seven-day week; "till late evening" ends at ten at night
+    ("Strādā no 6:00 līdz vēlam vakaram, 1 brīva diena mēnesī.", [16.0], [7.0]),
+    ("Выходной один раз в месяц.", [], [7.0]),
+    ("Вихідний 1 раз на місяць.", [], [7.0]),
+    ("Work from 6am till late evening.", [16.0], []),
+    ("Kafejnīca atvērta no 8:00 līdz vēlam vakaram.", [], []),  # opening hours
 ])
 def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
     found = extract_work_time(_n(text))
