@@ -111,6 +111,12 @@ _OFF_DUTY = re.compile(r"(?<!\w)(?:free time|time off|rest|break|brīv\w* laik\w
                        r"свободн\w* врем\w*|отдых\w*|перерыв\w*|вільн\w* час\w*|відпочин\w*|перерв\w*)"
                        r"[^.!?\n]{0,12}$", re.IGNORECASE)
 _SCALED_PERIODS = frozenset({"day", "week", "month"})
+# An amount named as a price ("Our agency price for full package: 5,800 USD", "Kopējā maksa –
+# 590 €", "стоимость пакета 3000 €") is what the reader pays, not a wage. Not "fee" or
+# "package": a model's "fee €7,000 for 10 days" and a "salary package" are earnings.
+_PRICE_LEAD = re.compile(r"(?<!\w)(?:price|prices|maksa|cena|цена|стоимост\w*|вартіст\w*|ціна)"
+                         r"[^.!?\n]{0,25}$", re.IGNORECASE)
+_PRICE_REACH = 40  # characters before an amount where its price word may stand
 # A short engagement: a job of one day ("each model works one day", "one-day shoot"), a
 # shoot or an event of up to five days ("Shoot: 2 days in a studio", "Зйомка 1 день") or a
 # rate "per fair day". Its day rate is a fee for those days, not a wage to be read as
@@ -154,6 +160,8 @@ def pay_high(x: FeatureInput, params: Mapping[str, float]) -> list[Hit]:
     part_time = bool(days) and all(hours <= part_day for _, hours in days)
     short_engagement: bool | None = None  # looked up only once a day rate is found
     for p in x.evidence.pay:
+        if _PRICE_LEAD.search(text, max(0, p.start - _PRICE_REACH), p.start):
+            continue
         if p.period == "day":
             if short_engagement is None:
                 short_engagement = _SHORT_ENGAGEMENT.search(text) is not None

@@ -305,3 +305,17 @@ def test_a_turn_term_before_the_warning_does_not_end_it(scanner) -> None:
             "report them to the police and share this with your friends.")
     result = scanner.scan(Advert(id="t", text=text, kind="job"))
     assert not result.flagged
+
+
+@pytest.mark.parametrize("text", [
+    "Our agency price for full package: 5,800 USD (LMIA + job offer + work permit documents).",
+    "Kopējā maksa par programmu – 5 800 €, ieskaitot darba atļauju.",
+    "Стоимость пакета: 5800 € (виза, приглашение, оформление).",
+])
+def test_a_price_the_reader_pays_is_no_high_pay(scanner, text: str) -> None:
+    # blind extra698 en-ug09: the agency's price was read as a wage of 5,336 EUR a month
+    rules = {f.rule for f in scanner.scan(Advert(id="p", text=text, kind="job")).findings}
+    assert "RF0901" not in rules
+    wage = text.replace("price for full package", "salary").replace("Kopējā maksa par programmu", "Alga")
+    wage = wage.replace("Стоимость пакета", "Зарплата")
+    assert "RF0901" in {f.rule for f in scanner.scan(Advert(id="w", text=wage + " Per month.", kind="job")).findings}
