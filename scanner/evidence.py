@@ -357,7 +357,10 @@ _CUR_HINT = re.compile(r"€|\$|£|₽|₴|eur|eir|evr|евр|євр|эвр|usd|
 # "1450–1800 € брутто, ночные часы доплачиваются" is a monthly wage, not an hourly one.
 # where a pay's own tail ends: "€2,600–3,200 net including daily allowances" is no daily pay
 _TAIL_STOP = re.compile(r"depend|atkarīb|atkarib|зависим|залежн|plus\b|\+|overtime|virsstund|сверхуроч|понаднормов|"
-                        r"includ|incl\.|ieskaitot|включая|включно|враховуючи|[,;]\s")
+                        r"includ|incl\.|ieskaitot|включая|включно|враховуючи|[,;]\s"
+                        # a sentence ending right after the amount: "pēc pārbaudes laika 1350 €. Maiņas pa 8
+                        # stundām" is no hourly rate (a period abbreviated later, "12 € st. dienā", stays)
+                        r"|^\s?\.\s")
 
 
 def _pay_in(text: str, a: int, b: int) -> list[Pay]:
@@ -475,7 +478,7 @@ _SHIFT_OF_LEAD = 28  # characters before a number where "shifts are normally " m
 _DAYS_BY_HOURS = re.compile(
     rf"(?<!\d)(?P<d>[1-7])\s?(?:дн\w*|days?|dien\w*)\s?(?:по|of|x|×|pa)\s?(?P<a>\d{{1,2}})(?:{_RANGE_DASH}(?P<b>\d{{1,2}}))?\s?"
     r"(?:годин\w*|час\w*|hours?|hrs?|h\b|stund\w*|st\.?)")
-_NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходных|без вихідних|bez vyh?k?odnyh|bez vykhodnykh|bez vykhidnykh|no days off|7/7"
+_NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходн(?:ых|ого|ой)(?!\w)|без вихідн(?:их|ого|ий)(?!\w)|(?:не мають|не має|немає|нема) вихідн\w*|bez vyh?k?odnyh|bez vykhodnykh|bez vykhidnykh|no days off|7/7"
                           r"|vyh?k?odn[yi]h net"  # "vyhodnyh net" (выходных нет) in Latin letters
                           # one day off a month is a seven-day week for the other three
                           r"|(?:one|1) day off (?:a|per|each|in a) month|(?:viena|1) brīv(?:diena|a diena|ā diena) (?:mēnesī|mēnesi)"

@@ -248,6 +248,9 @@ def test_employer_identity(text: str, identified: bool) -> None:
     ("Вихідний 1 раз на місяць.", [], [7.0]),
     ("Work from 6am till late evening.", [16.0], []),
     ("Kafejnīca atvērta no 8:00 līdz vēlam vakaram.", [], []),  # opening hours
+    # "без выходной" as non-native writers put it; "the cows have no day off"
+    ("Работа каждый день, без выходной.", [], [7.0]),
+    ("Робота кожен день, корови не мають вихідний.", [], [7.0]),
 ])
 def test_work_time(text: str, hours: list[float], days: list[float]) -> None:
     found = extract_work_time(_n(text))
@@ -270,6 +273,14 @@ def test_hours_a_week(text: str, week: list[float]) -> None:
 def test_a_ukrainian_week_is_not_a_day() -> None:
     (pay,) = extract_pay(_n("Далі 300 £ на тиждень"))  # "тиждень" ends in "день"
     assert pay.period == "week"
+
+
+def test_a_pay_period_does_not_come_from_the_next_sentence() -> None:
+    # blind extra709 lv-qzg22: "1350 €. Maiņas pa 8 stundām" was read as 1350 € an hour
+    (pay,) = extract_pay(_n("Pēc pārbaudes laika 1350 €. Maiņas pa 8 stundām."))
+    assert pay.period == "unknown"
+    (pay,) = extract_pay(_n("Alga 12 €/st. Maiņas pa 8 stundām."))  # an abbreviation keeps its period
+    assert pay.period == "hour"
 
 
 def test_a_currency_code_needs_its_word_boundary() -> None:
