@@ -9,7 +9,8 @@ cheapest evidence that decides it, in this order:
 3. words: short lists of function words per language, including Latin-script Russian
    and Ukrainian ("rabota v", "dlya", "robota u"); then, for a Latin line those leave
    open, simplemma's word-form dictionaries (nearly all words English -> en; most words
-   Latvian forms without their diacritics -> lv);
+   Latvian forms without their diacritics -> lv), then pymorphy3's (most words read back
+   as common Russian or Ukrainian words once transliterated -> ru or uk);
 4. lingua, for Latin or Cyrillic sentences still undecided and long enough (a Latin line
    counts only the letters of its words, not phones, e-mails, handles or URLs), restricted
    to our languages plus neighbours that map to "other" (de, pl, lt, et ...).
