@@ -319,3 +319,15 @@ def test_a_price_the_reader_pays_is_no_high_pay(scanner, text: str) -> None:
     wage = text.replace("price for full package", "salary").replace("Kopējā maksa par programmu", "Alga")
     wage = wage.replace("Стоимость пакета", "Зарплата")
     assert "RF0901" in {f.rule for f in scanner.scan(Advert(id="w", text=wage + " Per month.", kind="job")).findings}
+
+
+def test_a_fee_paid_through_an_untraceable_channel_flags(scanner) -> None:
+    # a fee alone is one indicator and does not flag; asked by Western Union or onto a
+    # private card it is a fee scam's signature (CB36; blind extra698 en-ug31)
+    fee = "To reserve your place you need to pay a 390 € processing fee. "
+    alone = scanner.scan(Advert(id="f", text=fee + "Write to us for details.", kind="job")).score
+    paid = scanner.scan(Advert(id="p", text=fee + "Payment only by Western Union, the name of the recipient we give in private.",
+                               kind="job")).score
+    assert not alone.flagged
+    assert paid.flagged and paid.form == "fee_scam"
+    assert "CB36" in {c.id for c in paid.combinations}
