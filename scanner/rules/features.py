@@ -125,8 +125,9 @@ _SHORT = r"(?:[1-5]|one|two|three|four|five|один|одна|два|дві|тр
 _SHORT_ENGAGEMENT = re.compile(
     r"(?<!\w)(?:works? (?:only )?(?:1|one) day(?!\s?(?:a|per|each|every|in|and|on|off|/)\b)"
     # a shoot or an event of a few days ("Shoot: 2 days in a studio", "Зйомка 1 день")
-    r"|(?:shoot|shooting|event|gig|зйомк\w*|съ[её]мк\w*|фотосесі\w*|фотосесси\w*|fotosesij\w*|"
-    rf"filmēšan\w*|pasākum\w*)\W+(?:\w+\W+){{0,2}}?{_SHORT}\s?(?:days?|день|дня|дні|днів|дней|diena|dienu|dienas)"
+    r"|(?:shoot|shooting|event|gig|exhibition|expo|зйомк\w*|съ[её]мк\w*|фотосесі\w*|фотосесси\w*|fotosesij\w*|"
+    r"выставк\w*|виставк\w*|izstād\w*|"
+    rf"filmēšan\w*|pasākum\w*)\W+(?:\w+\W+){{0,3}}?{_SHORT}\s?(?:days?|день|дня|дні|днів|дней|diena|dienu|dienas)"
     rf"|{_SHORT}[\s-]?(?:days?|денн\w*|дневн\w*|dienas|dienu)[\s-](?:shoot|event|job|gig|зйомк\w*|съ[её]мк\w*|fotosesij\w*|pasākum\w*)"
     # a day rate for a stated few days ("Fee €220 per day for 3 days"), not days a week
     rf"|(?:a|per) day for {_SHORT}\s?days?(?!\s?(?:a|per|each|every|in|/)\b)"
