@@ -205,7 +205,13 @@ LEGAL_AGE_PROGRAMMES = ("au pair", "au-pair", "aupair", "solidarity corps", "sol
                         # working-holiday visas have legal age windows (Canada's IEC: 18-35)
                         "working holiday", "youth mobility", "international experience canada",
                         # the US J-1 Summer Work Travel programme is for full-time students
-                        "j-1", "summer work travel", "summer work and travel")
+                        "j-1", "summer work travel", "summer work and travel",
+                        # youth jobs taken with the parents' consent, and state summer-job programmes for
+                        # pupils: a minor's age window set by law, not by an employer's preference
+                        "з батьками", "разом із батьками", "згода батьків", "згодою батьків", "з дозволу батьків",
+                        "с согласия родителей", "вместе с родителями", "ar vecāku piekrišanu", "kopā ar vecākiem",
+                        "with parental consent", "parents' consent", "літньої зайнятості школярів",
+                        "летней занятости школьников", "skolēnu vasaras nodarbinātīb")
 _LEGAL_AGE_PROGRAMME = re.compile("|".join(re.escape(name) for name in LEGAL_AGE_PROGRAMMES))
 
 
