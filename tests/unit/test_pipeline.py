@@ -331,3 +331,11 @@ def test_a_fee_paid_through_an_untraceable_channel_flags(scanner) -> None:
     assert not alone.flagged
     assert paid.flagged and paid.form == "fee_scam"
     assert "CB36" in {c.id for c in paid.combinations}
+
+
+def test_a_youth_job_with_the_parents_consent_is_no_age_targeting(scanner) -> None:
+    # blind extra737 uk-qyi29: a lawful teenage job flagged for its age window
+    text = "Пекарня в Лодзі шукає підлітка 15–17 років, який уміє знімати відео. Оплата 300 zł за тиждень."
+    consent = text + " Договір підписуємо з батьками."
+    assert "RF0902" in {f.rule for f in scanner.scan(Advert(id="a", text=text, kind="job")).findings}
+    assert "RF0902" not in {f.rule for f in scanner.scan(Advert(id="c", text=consent, kind="job")).findings}
