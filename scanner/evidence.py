@@ -493,6 +493,12 @@ _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходн(
                           r"|(?:donʼt|dont|do not|doesnʼt|does not) need (?:any )?days off|(?<!\w)no day off(?! (?:a|per|each) month)")  # normalize writes ' as ʼ
 
 
+# Words that end a working day without a clock time: midnight (24:00), and "no 6:00 līdz vēlam
+# vakaram", "from 6am till late evening" (read as ten at night)
+_MIDNIGHT = frozenset(("midnight", "pusnaktij", "полуночи", "півночі"))
+_LATE_EVENING = ("late evening", "late at night", "late night", "vēlam vakaram", "vēlai naktij", "vēla vakara",
+                 "позднего вечера", "поздней ночи", "пізнього вечора", "пізньої ночі")
+_DAY_ENDS = "|".join((*sorted(_MIDNIGHT), *_LATE_EVENING))
 # A working day as clock times ("7am to midnight", "07:00–23:00", "с 7:00 до 23:00"): at
 # least one side must read as a time (a colon, am/pm, midnight) so "10-12 EUR" is no shift.
 # European adverts write minutes after a dot too ("6.00 to 22.00", "8.30–20.00"); a dot reads
@@ -500,11 +506,8 @@ _NO_DAYS_OFF = re.compile(r"bez brīvdienām|bez brivdienam|без выходн(
 _CLOCK = r"(?P<{n}>\d{{1,2}})(?:[:.](?P<{n}m>(?<=:)[0-5]\d|(?<=\.)(?:00|15|30|45)))?(?:\s?(?P<{n}p>am|pm|a\.m\.|p\.m\.))?"
 _SHIFT = re.compile(  # the text is case-folded, so "EUR" reads "eur"
     r"(?<![\d:.,€$£])(?<!eur )" + _CLOCK.format(n="a") + r"\s?(?:-|–|—|to|till|until|līdz|до)\s?(?:"
-    + _CLOCK.format(n="b") + r"|(?P<mid>midnight|pusnaktij|полуночи|півночі"
-    # "no 6:00 līdz vēlam vakaram", "from 6am till late evening": read as ten at night
-    r"|(?:late evening|late at night|late night|vēlam vakaram|vēlai naktij|vēla vakara|позднего вечера|поздней ночи|пізнього вечора|пізньої ночі)))(?![\d:])"
+    + _CLOCK.format(n="b") + rf"|(?P<mid>{_DAY_ENDS}))(?![\d:])"
     rf"(?!\s?(?:{_CUR}|zl|ron|lei)(?!\w))")
-_MIDNIGHT = frozenset(("midnight", "pusnaktij", "полуночи", "півночі"))
 # opening hours are not one person's working day
 _OPENING = re.compile(r"(?:open|opening|atvērt|atvert|открыт|відкрит|работаем|працюємо|darba laiks)\w*\W+(?:\w+\W+){0,3}$")
 # "7 days, 8am till close": a bare "7 days" between punctuation or before clock times is the working week, unless
@@ -558,8 +561,7 @@ def _shift_hours(m: re.Match[str]) -> float | None:
 # a number's window before the patterns are.
 _WORK_TIME_HINT = re.compile(
     r"dien|день|сутки|добу|day|daily|ежедневно|щодня|щоденно|кожен|кожного|каждый|ned|нед|тиж|week|wk|дн|dni|shift|maiņ|main|смен|змін|work|рабочий день|робочий день"
-    r"|работаем|працюємо|darba diena|strādājam|stradajam|:[0-5]\d|\d\s?(?:am|pm|a\.m\.|p\.m\.)|midnight|pusnaktij"
-    r"|полуночи|півночі|late|vēl|поздн|пізн")
+    rf"|работаем|працюємо|darba diena|strādājam|stradajam|:[0-5]\d|\d\s?(?:am|pm|a\.m\.|p\.m\.)|{_DAY_ENDS}")
 
 
 _NO_DAYS_OFF_HINTS = ("brīvdien", "brivdien", "brīva diena", "brīvā diena", "выходн", "вихідн", "vyhodn", "vykhodn", "vykhidn", "vyhkodn", "days off", "day off", "7/7")
