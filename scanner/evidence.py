@@ -613,7 +613,9 @@ def extract_work_time(text: str, numbers: list[tuple[int, int]] | None = None) -
     if shifts and any(w.days is not None and w.days >= 5 for w in out):
         # a shift that is also read as hours a day ("працюємо 12 годин на добу") counts once
         out += [s for s in shifts if not any(w.hours is not None and w.start < s.end and s.start < w.end for w in out)]
-    return sorted(set(out), key=lambda w: (w.start, w.end))
+    # a total order: two readings of one span ("6 днів по 12 годин": days and hours) would
+    # otherwise come out in set order, which changes from run to run (hash(None) is an address)
+    return sorted(set(out), key=lambda w: (w.start, w.end, w.hours or 0.0, w.days or 0.0, w.week or 0.0))
 
 
 # A written employment contract, named as such (not "contract on arrival", not "no contract").

@@ -323,3 +323,9 @@ def test_a_period_word_after_depending_on_is_not_the_pay_period() -> None:
 def test_contracts(text: str, named: list[str]) -> None:
     norm = _n(text)
     assert [norm[a:b] for a, b in extract_contracts(norm)] == [n.lower() for n in named]
+
+
+def test_two_readings_of_one_span_come_out_in_a_fixed_order() -> None:
+    # days and hours read from one span used to come out in set order, which varies between runs
+    found = extract_work_time(_n("Graphic: 6 days of 12 hours."))
+    assert [(w.hours, w.days) for w in found] == [(None, 6.0), (12.0, None)]
