@@ -358,6 +358,8 @@ _CUR_HINT = re.compile(r"€|\$|£|₽|₴|eur|eir|evr|евр|євр|эвр|usd|
 # where a pay's own tail ends: "€2,600–3,200 net including daily allowances" is no daily pay
 _TAIL_STOP = re.compile(r"depend|atkarīb|atkarib|зависим|залежн|plus\b|\+|overtime|virsstund|сверхуроч|понаднормов|"
                         r"includ|incl\.|ieskaitot|включая|включно|враховуючи|[,;]\s"
+                        # a lump sum for the whole job: "100 € par visu vai stundas likmi" is no hourly rate
+                        r"|par visu\b|за вс[её]\b|за всю робот|за всю работ|for everything|for the whole job|for the lot\b"
                         # a sentence ending right after the amount: "pēc pārbaudes laika 1350 €. Maiņas pa 8
                         # stundām" is no hourly rate (a period abbreviated later, "12 € st. dienā", stays)
                         r"|^\s?\.\s")

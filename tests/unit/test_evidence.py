@@ -283,6 +283,16 @@ def test_a_pay_period_does_not_come_from_the_next_sentence() -> None:
     assert pay.period == "hour"
 
 
+@pytest.mark.parametrize("text", [
+    "Piedāvāju 100 € par visu vai stundas likmi pēc vienošanās.",  # blind extra752 lv-qyx14
+    "Плачу 200 € за всё, или почасово по договорённости.",
+    "£80 for the whole job or an hourly rate if you prefer.",
+])
+def test_a_lump_sum_for_the_whole_job_is_no_hourly_rate(text: str) -> None:
+    (pay,) = extract_pay(_n(text))
+    assert pay.period == "unknown"
+
+
 def test_a_currency_code_needs_its_word_boundary() -> None:
     assert extract_pay(_n("7 sarkanie karogi, 12 qarib")) == []
 
