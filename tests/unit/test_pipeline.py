@@ -321,6 +321,17 @@ def test_a_price_the_reader_pays_is_no_high_pay(scanner, text: str) -> None:
     assert "RF0901" in {f.rule for f in scanner.scan(Advert(id="w", text=wage + " Per month.", kind="job")).findings}
 
 
+@pytest.mark.parametrize("trade, other", [
+    ("Нужен гипсокартонщик", "Нужен разнорабочий"),  # blind extra777 ru-qxw31: an Israeli drywaller's day rate
+    ("Шукаємо обвальника м'яса", "Шукаємо пакувальника"),  # blind extra755 uk-qxa26: a Dutch deboner's wage
+    ("We need an experienced tiler", "We need a cleaner"),
+])
+def test_a_finishing_trade_or_deboner_is_paid_a_trades_rate(scanner, trade: str, other: str) -> None:
+    pay = " 3600 EUR per month."
+    assert "RF0901" not in {f.rule for f in scanner.scan(Advert(id="t", text=trade + "." + pay, kind="job")).findings}
+    assert "RF0901" in {f.rule for f in scanner.scan(Advert(id="o", text=other + "." + pay, kind="job")).findings}
+
+
 def test_a_fee_paid_through_an_untraceable_channel_flags(scanner) -> None:
     # a fee alone is one indicator and does not flag; asked by Western Union or onto a
     # private card it is a fee scam's signature (CB36; blind extra698 en-ug31)
