@@ -86,7 +86,9 @@ class FeatureInput:
 # backend engineer's 88,000 EUR a year is no lure.
 _PROFESSIONS = (r"programmētāj\w*|programmer\w*|developer\w*|программист\w*|програміст\w*|"
                 r"izstrādātāj\w*|разработчик\w*|розробник\w*|"
-                r"inženier\w*|engineer\w*|инженер\w*|інженер\w*")
+                r"inženier\w*|engineer\w*|инженер\w*|інженер\w*|"
+                # butlers: a Geneva house manager's 9,000-10,000 CHF gross is the profession's pay
+                r"дворецк\w*|батлер\w*|butler\w*|мажордом\w*|majordom\w*")
 _SKILLED = re.compile(r"(?<!\w)(?:c/e|c\+e|ce kat\w*|95\. kod\w*|95 kod\w*|code 95|код 95|tahogr\w*|tachogr\w*|"
                       r"тахограф\w*|metinātāj\w*|metinataj\w*|welder\w*|сварщик\w*|зварювальник\w*|elektriķ\w*|"
                       r"electrician\w*|электрик\w*|електрик\w*|"

@@ -332,6 +332,15 @@ def test_a_finishing_trade_or_deboner_is_paid_a_trades_rate(scanner, trade: str,
     assert "RF0901" in {f.rule for f in scanner.scan(Advert(id="o", text=other + "." + pay, kind="job")).findings}
 
 
+def test_a_butler_is_paid_as_a_profession(scanner) -> None:
+    # blind extra785 ru-qwe11: a Geneva butler's 9,000-10,000 CHF gross read as unrealistic pay
+    pay = " Условия: 9000–10 000 CHF брутто в месяц."
+    rules = {f.rule for f in scanner.scan(Advert(id="b", text="Частная семья ищет дворецкого." + pay, kind="job")).findings}
+    assert "RF0901" not in rules
+    rules = {f.rule for f in scanner.scan(Advert(id="c", text="Частная семья ищет уборщицу." + pay, kind="job")).findings}
+    assert "RF0901" in rules
+
+
 def test_a_fee_paid_through_an_untraceable_channel_flags(scanner) -> None:
     # a fee alone is one indicator and does not flag; asked by Western Union or onto a
     # private card it is a fee scam's signature (CB36; blind extra698 en-ug31)
