@@ -97,7 +97,7 @@ _SKILLED = re.compile(r"(?<!\w)(?:c/e|c\+e|ce kat\w*|95\. kod\w*|95 kod\w*|code 
                       r"плотник\w*|столяр\w*|сантехник\w*|тесл[яі]\w*|сантехнік\w*|"
                       # finishing trades and meat deboners: an Israeli drywaller's 550-650 ILS a day, a Dutch
                       # deboner's 3,000-3,600 EUR under the meat-sector agreement are the trades' rates
-                      r"гипсокартонщик\w*|гіпсокартонник\w*|штукатур\w*|плиточник\w*|плиточник\w*|"
+                      r"гипсокартонщик\w*|гіпсокартонник\w*|штукатур\w*|плиточник\w*|"
                       r"flīzētāj\w*|flizetaj\w*|apmetēj\w*|tiler\w*|plasterer\w*|drywall\w*|"
                       r"обвальщик\w*|обвальник\w*|atkaulotāj\w*|deboner\w*|"
                       # nurses: a German clinic's 3,600-3,900 EUR gross is a nurse's ordinary tariff pay

@@ -321,6 +321,11 @@ def test_a_price_the_reader_pays_is_no_high_pay(scanner, text: str) -> None:
     assert "RF0901" in {f.rule for f in scanner.scan(Advert(id="w", text=wage + " Per month.", kind="job")).findings}
 
 
+def _job_rules(scanner, text: str) -> set[str]:
+    """The rule ids that fire on `text` scanned as a job advert."""
+    return {f.rule for f in scanner.scan(Advert(id="j", text=text, kind="job")).findings}
+
+
 @pytest.mark.parametrize("trade, other", [
     ("Нужен гипсокартонщик", "Нужен разнорабочий"),  # blind extra777 ru-qxw31: an Israeli drywaller's day rate
     ("Шукаємо обвальника м'яса", "Шукаємо пакувальника"),  # blind extra755 uk-qxa26: a Dutch deboner's wage
@@ -328,17 +333,15 @@ def test_a_price_the_reader_pays_is_no_high_pay(scanner, text: str) -> None:
 ])
 def test_a_finishing_trade_or_deboner_is_paid_a_trades_rate(scanner, trade: str, other: str) -> None:
     pay = " 3600 EUR per month."
-    assert "RF0901" not in {f.rule for f in scanner.scan(Advert(id="t", text=trade + "." + pay, kind="job")).findings}
-    assert "RF0901" in {f.rule for f in scanner.scan(Advert(id="o", text=other + "." + pay, kind="job")).findings}
+    assert "RF0901" not in _job_rules(scanner, trade + "." + pay)
+    assert "RF0901" in _job_rules(scanner, other + "." + pay)
 
 
 def test_a_butler_is_paid_as_a_profession(scanner) -> None:
     # blind extra785 ru-qwe11: a Geneva butler's 9,000-10,000 CHF gross read as unrealistic pay
     pay = " Условия: 9000–10 000 CHF брутто в месяц."
-    rules = {f.rule for f in scanner.scan(Advert(id="b", text="Частная семья ищет дворецкого." + pay, kind="job")).findings}
-    assert "RF0901" not in rules
-    rules = {f.rule for f in scanner.scan(Advert(id="c", text="Частная семья ищет уборщицу." + pay, kind="job")).findings}
-    assert "RF0901" in rules
+    assert "RF0901" not in _job_rules(scanner, "Частная семья ищет дворецкого." + pay)
+    assert "RF0901" in _job_rules(scanner, "Частная семья ищет уборщицу." + pay)
 
 
 def test_a_fee_paid_through_an_untraceable_channel_flags(scanner) -> None:
@@ -357,5 +360,5 @@ def test_a_youth_job_with_the_parents_consent_is_no_age_targeting(scanner) -> No
     # blind extra737 uk-qyi29: a lawful teenage job flagged for its age window
     text = "Пекарня в Лодзі шукає підлітка 15–17 років, який уміє знімати відео. Оплата 300 zł за тиждень."
     consent = text + " Договір підписуємо з батьками."
-    assert "RF0902" in {f.rule for f in scanner.scan(Advert(id="a", text=text, kind="job")).findings}
-    assert "RF0902" not in {f.rule for f in scanner.scan(Advert(id="c", text=consent, kind="job")).findings}
+    assert "RF0902" in _job_rules(scanner, text)
+    assert "RF0902" not in _job_rules(scanner, consent)
