@@ -175,6 +175,14 @@ def _detect_one(text: str, start: int, end: int, hint: str | None, lingua_min_ch
     s = text[start:end]
     cyr = _count(_CYR_RUN, s)
     lat = _count(_LAT_RUN, s)
+    if lat and ("@" in s or "/" in s):
+        # a handle, e-mail or link is no script of the line: "пиши в телегу @work_nl_fast_lv"
+        # is a Cyrillic line, though its handle has more Latin letters than its words have
+        # (a line of handles and links alone has no language: it takes its neighbours')
+        bare = _NOT_LANGUAGE.sub(" ", s)
+        cyr, lat = _count(_CYR_RUN, bare), _count(_LAT_RUN, bare)
+        if not cyr and not lat:
+            return Sentence(start, end, "", 0.0, "script")
     if not cyr and not lat:
         other = any(ch.isalpha() for ch in s)
         return Sentence(start, end, "other" if other else "", 1.0 if other else 0.0, "script")

@@ -153,6 +153,14 @@ def test_a_line_of_only_phones_and_handles_takes_its_neighbours_language() -> No
     assert _langs("Work in a warehouse in Riga, good pay.\ncv: rossta@marven22.lv, tel.") == ["en", "en"]
 
 
+def test_a_handle_does_not_make_a_cyrillic_line_latin() -> None:
+    # the handle has more Latin letters than the line has Cyrillic ones (blind extra817 ru-qvk03)
+    assert _langs("Склад в Нидерландах, жильё есть.\nПиши в телегу @work_nl_fast_lv") == ["ru", "ru"]
+    assert _langs("Робота на складі в Польщі.\nПишіть у телеграм @robota_pl_fast_2024") == ["uk", "uk"]
+    # a line of a handle alone still takes its neighbours' language
+    assert _langs("Работа в Германии, жильё бесплатно.\n@work_nl_fast_lv") == ["ru", "ru"]
+
+
 def test_one_english_function_word_does_not_make_a_latvian_line_english() -> None:
     # "so" is English; the rest is Latvian typed without diacritics (blind extra278 lv-yv01)
     assert _langs("Dzivoklis un cels no musu puses.\nIzbrauksana jau so pirmdien, zvaniet (Aivars).") == ["lv", "lv"]
